@@ -1,0 +1,37 @@
+# Everything starts from the committed lock file; a fresh machine needs Python 3.11+ and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: serve demo test check bench lock clean
+
+$(INSTALLED): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Suivi needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+serve: $(INSTALLED)
+	$(BIN)/suivi serve $(if $(DEMO),--demo)
+
+demo:
+	$(MAKE) serve DEMO=1
+
+test: $(INSTALLED)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/mypy domain service
+
+bench: $(INSTALLED)
+	$(BIN)/python -m tests.benchmarks
+
+lock:
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev \
+		--output-file requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV)

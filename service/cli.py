@@ -1,0 +1,69 @@
+"""The ``suivi`` command line. Errors are printed as one clear line, never a stack trace."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import asyncpg
+
+from service import commands
+from service.embedded_pg import EmbeddedPostgresError
+from service.keys.master_key import MasterKeyError
+from service.migrations import MigrationError
+from service.settings import Settings, SettingsError
+
+_EXPECTED_ERRORS = (
+    MasterKeyError,
+    SettingsError,
+    MigrationError,
+    EmbeddedPostgresError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="suivi", description="Suivi: social and legal follow-up.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="apply migrations and start the HTTP service")
+    serve.add_argument("--demo", action="store_true", help="load the demo dataset into an empty database")
+    sub.add_parser("migrate", help="apply pending database migrations")
+    sub.add_parser("verify", help="check the event log for tampering (needs no keys)")
+    sub.add_parser("checkpoint", help="sign a checkpoint of the event log")
+    keys = sub.add_parser("keys", help="master key operations")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    rotate = keys_sub.add_parser("rotate", help="re-wrap every data key under a new master key")
+    rotate.add_argument("--new-key-file", type=Path, help="where to write the new key (default: the key file in use)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(os.environ)
+        return (
+            asyncio.run(commands.run(arguments, settings))
+            if arguments.command != "serve"
+            else commands.serve(settings, demo=arguments.demo)
+        )
+    except _EXPECTED_ERRORS as error:
+        print(f"suivi: error: {_describe(error)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError | asyncpg.InterfaceError) and not isinstance(error, MasterKeyError):
+        return f"cannot reach the database or a file: {error}"
+    return str(error)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""What each ``suivi`` command does, with settings given explicitly."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
+from pathlib import Path
+
+import asyncpg
+
+from service.app import create_app
+from service.database import database_url
+from service.eventstore.tamper import verify, write_checkpoint
+from service.keys import master_key
+from service.migrations import migrate
+from service.runtime import Runtime, open_runtime
+from service.settings import Settings
+
+
+def serve(settings: Settings, *, demo: bool) -> int:
+    import uvicorn
+
+    if demo:
+        print("suivi: the demo dataset is not available yet; starting without it")
+    with database_url(settings) as url:
+        key = master_key.load(settings.master_key_hex, settings.key_file, create=settings.embedded)
+        asyncio.run(_migrate(url))
+        factory = partial(
+            open_runtime,
+            url,
+            key,
+            key_cache_size=settings.key_cache_size,
+            poll_interval=settings.poll_interval,
+        )
+        app = create_app(factory)
+        config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
+        print(f"suivi: serving on http://{settings.host}:{settings.port}")
+        uvicorn.Server(config).run()
+    return 0
+
+
+async def run(arguments: argparse.Namespace, settings: Settings) -> int:
+    if arguments.command == "migrate":
+        return await _with_url(settings, _migrate_command)
+    if arguments.command == "verify":
+        return await _with_url(settings, _verify_command)
+    if arguments.command == "checkpoint":
+        return await _with_url(settings, partial(_checkpoint_command, settings))
+    if arguments.command == "keys" and arguments.keys_command == "rotate":
+        return await _with_url(settings, partial(_rotate_command, settings, arguments.new_key_file))
+    raise AssertionError(f"unhandled command {arguments.command}")
+
+
+async def _with_url(settings: Settings, action: Callable[[str], Awaitable[int]]) -> int:
+    # The embedded server is started (and stopped) around the command.
+    with database_url(settings) as url:
+        return await action(url)
+
+
+async def _migrate(url: str) -> list[str]:
+    connection = await asyncpg.connect(url)
+    try:
+        return await migrate(connection)
+    finally:
+        await connection.close()
+
+
+async def _migrate_command(url: str) -> int:
+    applied = await _migrate(url)
+    print("suivi: applied " + ", ".join(applied) if applied else "suivi: the database is up to date")
+    return 0
+
+
+async def _verify_command(url: str) -> int:
+    connection = await asyncpg.connect(url)
+    try:
+        report = await verify(connection)
+    finally:
+        await connection.close()
+    print(f"suivi: checked {report.events} events in {report.streams} streams and {report.checkpoints} checkpoints")
+    for finding in report.findings:
+        print(f"suivi: TAMPERED ({finding.kind}): {finding.where}")
+    if report.intact:
+        print("suivi: the event log is intact")
+        return 0
+    return 1
+
+
+async def _checkpoint_command(settings: Settings, url: str) -> int:
+    key = master_key.load(settings.master_key_hex, settings.key_file, create=False)
+    async with _runtime(url, key) as runtime, runtime.pool.acquire() as connection:
+        checkpoint = await write_checkpoint(connection, key.signing_key())
+    print(f"suivi: signed checkpoint {checkpoint}" if checkpoint else "suivi: nothing new to sign")
+    return 0
+
+
+async def _rotate_command(settings: Settings, new_key_file: Path | None, url: str) -> int:
+    old = master_key.load(settings.master_key_hex, settings.key_file, create=False)
+    new = master_key.MasterKey.generate()
+    target = new_key_file or (None if settings.master_key_hex else settings.key_file)
+    staged = None
+    if target is not None:
+        # Written first, beside the old one: if the database step fails, nothing is lost.
+        staged = target.with_name(target.name + ".new")
+        master_key.write_key_file(staged, new)
+    async with _runtime(url, old) as runtime:
+        count = await runtime.keys.rotate(new)
+    if staged is not None and target is not None:
+        staged.replace(target)
+        print(f"suivi: re-wrapped {count} data keys; the new master key is in {target}")
+    else:
+        print(f"suivi: re-wrapped {count} data keys. Set SUIVI_MASTER_KEY to the new key now:")
+        print(new.to_hex())
+    return 0
+
+
+@contextlib.asynccontextmanager
+async def _runtime(url: str, key: master_key.MasterKey) -> AsyncIterator[Runtime]:
+    await _migrate(url)
+    async with open_runtime(url, key, pool_size=2) as runtime:
+        yield runtime

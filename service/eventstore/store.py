@@ -1,0 +1,332 @@
+"""The event store on PostgreSQL through asyncpg.
+
+Appends are one SQL statement: the events of every stream in the command, and the
+command's idempotency record, commit together or not at all. Optimistic concurrency
+comes from the unique (stream, version) constraint; the driver's errors are translated
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+import asyncpg
+
+from service.eventstore.chain import GENESIS, associated_data, chain_hash
+from service.eventstore.records import (
+    LOG_START,
+    AppendResult,
+    ConcurrencyError,
+    IdempotencyKeyReusedError,
+    InvalidAppendError,
+    LogCursor,
+    NewEvent,
+    RecordedEvent,
+    TransientStoreError,
+)
+from service.keys.subject_keys import DecryptionError, KeyStore, SubjectKey
+
+Clock = Callable[[], datetime]
+_COLUMNS = """position, transaction_id::text::bigint AS transaction_id, stream_id, version, topic,
+              category, subject_id, recorded_at, actor_id, key_version, payload"""
+
+_APPEND = """
+WITH command AS (
+    INSERT INTO command_results (idempotency_key, fingerprint, stream_ids, versions, response)
+    SELECT $11, $12, $13, $14, $15 WHERE $11::text IS NOT NULL
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING 1
+)
+INSERT INTO events (stream_id, version, topic, category, subject_id, recorded_at, actor_id,
+                    key_version, payload, chain_hash)
+SELECT s, v, t, c, subj, $6, $7, kv, p, h
+FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::uuid[], $8::int[], $9::bytea[],
+            $10::bytea[]) AS e(s, v, t, c, subj, kv, p, h)
+WHERE $11::text IS NULL OR EXISTS (SELECT 1 FROM command)
+RETURNING position
+"""
+
+
+@dataclass(frozen=True)
+class _Sealed:
+    stream_ids: list[UUID]
+    versions: list[int]
+    key_versions: list[int]
+    payloads: list[bytes]
+    hashes: list[bytes]
+
+
+class PostgresEventStore:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        keys: KeyStore,
+        *,
+        clock: Clock = lambda: datetime.now(UTC),
+        on_append: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._pool = pool
+        self._keys = keys
+        self._clock = clock
+        self._on_append = on_append
+        # (stream, version) -> chain hash. A stored hash never changes, so this never goes stale.
+        self._heads: OrderedDict[tuple[UUID, int], bytes] = OrderedDict()
+
+    async def append(
+        self,
+        events: Sequence[NewEvent],
+        *,
+        actor_id: UUID | None = None,
+        idempotency_key: str | None = None,
+        fingerprint: bytes = b"",
+        response: bytes = b"",
+    ) -> AppendResult:
+        """Append events to one or more streams atomically.
+
+        Each stream's first event in ``events`` must carry the stream's current version + 1.
+        With an idempotency key, a retry returns the first result and writes nothing.
+        """
+        if idempotency_key is not None and not events:
+            earlier = await self._earlier_result(idempotency_key, fingerprint)
+            if earlier is not None:
+                return earlier
+        versions = _check_consecutive(events)
+        recorded_at = self._clock()
+        keys = await self._keys.keys_for_writing({e.subject_id for e in events if e.subject_id})
+        sealed = await self._seal(events, keys, recorded_at, actor_id)
+        streams = list(versions)
+        try:
+            async with self._pool.acquire() as connection:
+                inserted = await connection.fetch(
+                    _APPEND,
+                    sealed.stream_ids,
+                    sealed.versions,
+                    [e.topic for e in events],
+                    [e.category for e in events],
+                    [e.subject_id for e in events],
+                    recorded_at,
+                    actor_id,
+                    sealed.key_versions,
+                    sealed.payloads,
+                    sealed.hashes,
+                    idempotency_key,
+                    fingerprint,
+                    streams,
+                    [versions[s] for s in streams],
+                    response,
+                )
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name == "events_stream_version":
+                raise await self._conflict(events) from None
+            raise
+        except (asyncpg.SerializationError, asyncpg.DeadlockDetectedError) as error:
+            raise TransientStoreError(str(error)) from None
+        if idempotency_key is not None and not inserted and events:
+            # The key was taken: by this command's first attempt, or by another command.
+            earlier = await self._earlier_result(idempotency_key, fingerprint)
+            assert earlier is not None  # ON CONFLICT waited for the holder of the key to commit
+            return earlier
+        for stream_id, version, hash_ in zip(sealed.stream_ids, sealed.versions, sealed.hashes, strict=True):
+            self._remember_head(stream_id, version, hash_)
+        self._on_append()
+        return AppendResult(stream_versions=versions, response=response)
+
+    async def read_stream(self, stream_id: UUID, *, after_version: int = 0) -> list[RecordedEvent]:
+        return await self._read(
+            f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version",
+            stream_id,
+            after_version,
+        )
+
+    async def read_subject(self, subject_id: UUID) -> list[RecordedEvent]:
+        """Every event about one data subject, in log order."""
+        return await self._read(
+            f"SELECT {_COLUMNS} FROM events WHERE subject_id = $1 ORDER BY transaction_id, position",
+            subject_id,
+        )
+
+    async def read_log(self, after: LogCursor = LOG_START, *, limit: int = 1000) -> list[RecordedEvent]:
+        """The next events of the whole log, in a stable order that never skips a late commit.
+
+        Only transactions below the oldest one still running are read: every row they
+        wrote is visible, and no later transaction can take an id below them.
+        """
+        return await self._read(
+            f"""SELECT {_COLUMNS} FROM events
+                WHERE (transaction_id, position) > ($1::text::xid8, $2)
+                  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                ORDER BY transaction_id, position
+                LIMIT $3""",
+            str(after.transaction_id),
+            after.position,
+            limit,
+        )
+
+    async def has_pending(self, after: LogCursor) -> bool:
+        """Whether rows beyond ``after`` exist that ``read_log`` cannot hand out yet."""
+        async with self._pool.acquire() as connection:
+            return bool(
+                await connection.fetchval(
+                    "SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, position) > ($1::text::xid8, $2))",
+                    str(after.transaction_id),
+                    after.position,
+                )
+            )
+
+    async def current_version(self, stream_id: UUID) -> int:
+        async with self._pool.acquire() as connection:
+            version = await connection.fetchval("SELECT max(version) FROM events WHERE stream_id = $1", stream_id)
+        return int(version or 0)
+
+    async def _read(self, query: str, *args: object) -> list[RecordedEvent]:
+        async with self._pool.acquire() as connection:
+            rows = await connection.fetch(query, *args)
+        keys = await self._keys.keys_for_reading({r["subject_id"] for r in rows if r["subject_id"]})
+        return [_open(row, keys) for row in rows]
+
+    async def _seal(
+        self,
+        events: Sequence[NewEvent],
+        keys: dict[UUID, SubjectKey],
+        recorded_at: datetime,
+        actor_id: UUID | None,
+    ) -> _Sealed:
+        """Encrypted payloads and chain hashes, as column arrays for the append statement."""
+        previous = await self._previous_hashes(events)
+        key_versions: list[int] = []
+        payloads: list[bytes] = []
+        hashes: list[bytes] = []
+        for event in events:
+            key_version = 0
+            payload = event.payload
+            if event.subject_id is not None:
+                key = keys[event.subject_id]
+                key_version = key.version
+                payload = key.encrypt(payload, associated_data(event.stream_id, event.version, event.topic))
+            hash_ = chain_hash(
+                previous[event.stream_id],
+                stream_id=event.stream_id,
+                version=event.version,
+                topic=event.topic,
+                category=event.category,
+                subject_id=event.subject_id,
+                recorded_at=recorded_at,
+                actor_id=actor_id,
+                key_version=key_version,
+                payload=payload,
+            )
+            previous[event.stream_id] = hash_
+            key_versions.append(key_version)
+            payloads.append(payload)
+            hashes.append(hash_)
+        return _Sealed(
+            stream_ids=[e.stream_id for e in events],
+            versions=[e.version for e in events],
+            key_versions=key_versions,
+            payloads=payloads,
+            hashes=hashes,
+        )
+
+    async def _previous_hashes(self, events: Sequence[NewEvent]) -> dict[UUID, bytes]:
+        previous: dict[UUID, bytes] = {}
+        unknown: list[tuple[UUID, int]] = []
+        for event in events:
+            if event.stream_id in previous:
+                continue
+            before = event.version - 1
+            cached = self._heads.get((event.stream_id, before))
+            if before == 0:
+                previous[event.stream_id] = GENESIS
+            elif cached is not None:
+                previous[event.stream_id] = cached
+            else:
+                previous[event.stream_id] = GENESIS  # replaced below, or a conflict
+                unknown.append((event.stream_id, before))
+        if unknown:
+            async with self._pool.acquire() as connection:
+                rows = await connection.fetch(
+                    """SELECT e.stream_id, e.chain_hash FROM events e
+                       JOIN unnest($1::uuid[], $2::int[]) AS w(s, v) ON e.stream_id = w.s AND e.version = w.v""",
+                    [s for s, _ in unknown],
+                    [v for _, v in unknown],
+                )
+            found = {row["stream_id"]: row["chain_hash"] for row in rows}
+            for stream_id, before in unknown:
+                if stream_id not in found:
+                    raise ConcurrencyError(stream_id, before, await self.current_version(stream_id))
+                previous[stream_id] = found[stream_id]
+        return previous
+
+    async def _earlier_result(self, key: str, fingerprint: bytes) -> AppendResult | None:
+        async with self._pool.acquire() as connection:
+            row = await connection.fetchrow(
+                "SELECT fingerprint, stream_ids, versions, response FROM command_results WHERE idempotency_key = $1",
+                key,
+            )
+        if row is None:
+            return None
+        if row["fingerprint"] != fingerprint:
+            raise IdempotencyKeyReusedError()
+        return AppendResult(
+            stream_versions=dict(zip(row["stream_ids"], row["versions"], strict=True)),
+            response=row["response"],
+            replayed=True,
+        )
+
+    async def _conflict(self, events: Sequence[NewEvent]) -> ConcurrencyError:
+        firsts: dict[UUID, int] = {}
+        for event in events:
+            firsts.setdefault(event.stream_id, event.version - 1)
+        for stream_id, expected in firsts.items():
+            actual = await self.current_version(stream_id)
+            if actual != expected:
+                return ConcurrencyError(stream_id, expected, actual)
+        stream_id, expected = next(iter(firsts.items()))
+        return ConcurrencyError(stream_id, expected, expected + 1)
+
+    def _remember_head(self, stream_id: UUID, version: int, hash_: bytes) -> None:
+        self._heads[(stream_id, version)] = hash_
+        if len(self._heads) > 100_000:
+            self._heads.popitem(last=False)
+
+
+def _check_consecutive(events: Iterable[NewEvent]) -> dict[UUID, int]:
+    """The last version per stream; refuses gaps or repeats inside one append."""
+    last: dict[UUID, int] = {}
+    for event in events:
+        expected_next = last.get(event.stream_id, event.version - 1) + 1
+        if event.version != expected_next or event.version < 1:
+            raise InvalidAppendError(f"stream {event.stream_id}: version {event.version} follows {expected_next - 1}")
+        last[event.stream_id] = event.version
+    return last
+
+
+def _open(row: asyncpg.Record, keys: dict[UUID, SubjectKey]) -> RecordedEvent:
+    payload: bytes | None = row["payload"]
+    subject_id = row["subject_id"]
+    if subject_id is not None and payload is not None:
+        key = keys.get(subject_id)
+        if key is None:
+            payload = None  # erased: the key is gone, and so is the plaintext
+        else:
+            try:
+                payload = key.decrypt(payload, associated_data(row["stream_id"], row["version"], row["topic"]))
+            except DecryptionError:
+                raise DecryptionError(f"event at position {row['position']} could not be decrypted") from None
+    return RecordedEvent(
+        position=row["position"],
+        transaction_id=row["transaction_id"],
+        stream_id=row["stream_id"],
+        version=row["version"],
+        topic=row["topic"],
+        category=row["category"],
+        subject_id=subject_id,
+        recorded_at=row["recorded_at"],
+        actor_id=row["actor_id"],
+        key_version=row["key_version"],
+        payload=payload,
+    )

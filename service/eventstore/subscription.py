@@ -1,0 +1,103 @@
+"""A subscription delivers the whole log in order, then tails it live.
+
+It wakes on ``LISTEN/NOTIFY`` and on appends made in this process, and polls as a
+fallback. Rows that are committed but not yet safe to hand out (an older transaction
+is still running) are retried after a short pause, never skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import asyncpg
+
+from service.eventstore.records import LOG_START, LogCursor, RecordedEvent
+from service.eventstore.store import PostgresEventStore
+
+EVENTS_CHANNEL = "suivi_events"
+_FIRST_RETRY = 0.002
+_LAST_RETRY = 0.05
+
+
+class LogNotifier:
+    """Wakes subscribers here at once, and in other processes through NOTIFY.
+
+    NOTIFY is sent outside the append transaction and coalesced, because a NOTIFY inside
+    it would serialise every commit on PostgreSQL's notification queue lock.
+    """
+
+    def __init__(self, pool: asyncpg.Pool | None = None) -> None:
+        self._pool = pool
+        self._waiters: set[asyncio.Event] = set()
+        self._sending: asyncio.Task[None] | None = None
+        self._again = False
+
+    def appended(self) -> None:
+        self.wake_local()
+        if self._pool is None:
+            return
+        if self._sending is None or self._sending.done():
+            self._sending = asyncio.get_running_loop().create_task(self._send())
+        else:
+            self._again = True
+
+    def wake_local(self, *_: object) -> None:
+        for waiter in self._waiters:
+            waiter.set()
+
+    async def _send(self) -> None:
+        assert self._pool is not None
+        while True:
+            self._again = False
+            with contextlib.suppress(asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
+                async with self._pool.acquire() as connection:
+                    await connection.execute(f"NOTIFY {EVENTS_CHANNEL}")
+            if not self._again:
+                return
+
+    def waiter(self) -> asyncio.Event:
+        event = asyncio.Event()
+        self._waiters.add(event)
+        return event
+
+    def drop(self, event: asyncio.Event) -> None:
+        self._waiters.discard(event)
+
+    async def close(self) -> None:
+        if self._sending is not None:
+            with contextlib.suppress(Exception):
+                await self._sending
+
+
+async def subscribe(
+    store: PostgresEventStore,
+    notifier: LogNotifier,
+    *,
+    after: LogCursor = LOG_START,
+    batch_size: int = 1000,
+    poll_interval: float = 1.0,
+) -> AsyncIterator[list[RecordedEvent]]:
+    """Yield batches of events after ``after`` forever; each event exactly once, in order."""
+    wake = notifier.waiter()
+    cursor = after
+    retry = _FIRST_RETRY
+    try:
+        while True:
+            wake.clear()
+            batch = await store.read_log(cursor, limit=batch_size)
+            if batch:
+                cursor = batch[-1].cursor
+                retry = _FIRST_RETRY
+                yield batch
+                if len(batch) == batch_size:
+                    continue
+            if await store.has_pending(cursor):
+                await asyncio.sleep(retry)
+                retry = min(retry * 2, _LAST_RETRY)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), poll_interval)
+    finally:
+        notifier.drop(wake)

@@ -1,0 +1,54 @@
+"""The composed infrastructure one process needs: pool, key store, event store, notifier."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+
+from service.database import create_pool
+from service.eventstore.store import Clock, PostgresEventStore
+from service.eventstore.subscription import EVENTS_CHANNEL, LogNotifier
+from service.keys.master_key import MasterKey
+from service.keys.subject_keys import KEY_ERASED_CHANNEL, KeyStore
+
+
+@dataclass
+class Runtime:
+    pool: asyncpg.Pool
+    keys: KeyStore
+    store: PostgresEventStore
+    notifier: LogNotifier
+    poll_interval: float
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(
+    url: str,
+    master_key: MasterKey,
+    *,
+    clock: Clock = lambda: datetime.now(UTC),
+    pool_size: int = 10,
+    key_cache_size: int = 10_000,
+    poll_interval: float = 1.0,
+) -> AsyncIterator[Runtime]:
+    pool = await create_pool(url, max_size=pool_size)
+    listener: asyncpg.Connection | None = None
+    notifier = LogNotifier(pool)
+    try:
+        keys = KeyStore(pool, master_key, cache_size=key_cache_size)
+        await keys.check_master_key()
+        await keys.reapply_erasure_ledger()
+        listener = await asyncpg.connect(url)
+        await listener.add_listener(EVENTS_CHANNEL, notifier.wake_local)
+        await listener.add_listener(KEY_ERASED_CHANNEL, keys.on_key_erased)
+        store = PostgresEventStore(pool, keys, clock=clock, on_append=notifier.appended)
+        yield Runtime(pool, keys, store, notifier, poll_interval)
+    finally:
+        await notifier.close()
+        if listener is not None:
+            await listener.close()
+        await pool.close()

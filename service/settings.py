@@ -1,0 +1,83 @@
+"""Suivi's settings: one typed object, built once from an explicit mapping.
+
+Every field has a docstring-style entry in ``SETTINGS_DOC``; a test checks that each
+one is documented here and in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+DEFAULT_DATA_DIR = Path(".suivi")
+
+SETTINGS_DOC: dict[str, str] = {
+    "DATABASE_URL": "PostgreSQL URL. Unset: Suivi starts its own embedded PostgreSQL in the data directory.",
+    "SUIVI_DATA_DIR": "Directory for the embedded database and the generated master key file (default `.suivi`).",
+    "SUIVI_MASTER_KEY": "Master key (KEK), 64 hex characters. Takes precedence over the key file.",
+    "SUIVI_MASTER_KEY_FILE": "Path of the master key file (default `<data dir>/master.key`).",
+    "SUIVI_HOST": "Address the HTTP service listens on (default `127.0.0.1`).",
+    "SUIVI_PORT": "Port the HTTP service listens on (default `8000`).",
+    "SUIVI_KEY_CACHE_SIZE": "How many unwrapped subject keys each process keeps in memory (default `10000`).",
+    "SUIVI_POLL_INTERVAL": "Seconds between subscription polls when no notification arrives (default `1.0`).",
+}
+
+
+class SettingsError(Exception):
+    """A setting has a value Suivi cannot use. The message names the setting."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str | None = None
+    data_dir: Path = DEFAULT_DATA_DIR
+    master_key_hex: str | None = None
+    master_key_file: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    key_cache_size: int = 10_000
+    poll_interval: float = 1.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        data_dir = Path(environ.get("SUIVI_DATA_DIR", str(DEFAULT_DATA_DIR)))
+        key_file = environ.get("SUIVI_MASTER_KEY_FILE")
+        return cls(
+            database_url=environ.get("DATABASE_URL") or None,
+            data_dir=data_dir,
+            master_key_hex=environ.get("SUIVI_MASTER_KEY") or None,
+            master_key_file=Path(key_file) if key_file else None,
+            host=environ.get("SUIVI_HOST", "127.0.0.1"),
+            port=_int(environ, "SUIVI_PORT", 8000),
+            key_cache_size=_int(environ, "SUIVI_KEY_CACHE_SIZE", 10_000),
+            poll_interval=_float(environ, "SUIVI_POLL_INTERVAL", 1.0),
+        )
+
+    @property
+    def key_file(self) -> Path:
+        return self.master_key_file or self.data_dir / "master.key"
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+
+def _int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number") from None
+
+
+def _float(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds") from None

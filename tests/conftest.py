@@ -1,0 +1,111 @@
+"""Tests run against a real PostgreSQL: DATABASE_URL when set, else a throw-away embedded cluster.
+
+The schema of every test database comes from migrations/, applied once to a template.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from service import embedded_pg
+from service.keys.master_key import MasterKey
+from service.migrations import migrate
+from service.runtime import Runtime, open_runtime
+
+_counter = itertools.count()
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+    with tempfile.TemporaryDirectory(prefix="suivi-test-") as directory:
+        server = embedded_pg.start(Path(directory), durable=False)
+        try:
+            yield server.url
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def template_database(server_url: str) -> Iterator[str]:
+    name = f"suivi_template_{uuid.uuid4().hex[:8]}"
+
+    async def create() -> None:
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.close()
+        connection = await asyncpg.connect(with_database(server_url, name))
+        await migrate(connection)
+        await connection.close()
+
+    asyncio.run(create())
+    yield name
+    asyncio.run(_drop(server_url, name))
+
+
+@pytest.fixture
+def database_url(server_url: str, template_database: str) -> Iterator[str]:
+    """A fresh database with the migrated schema, dropped afterwards."""
+    name = f"suivi_test_{os.getpid()}_{next(_counter)}"
+
+    async def create() -> None:
+        admin = await asyncpg.connect(server_url)
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        await admin.close()
+
+    asyncio.run(create())
+    yield with_database(server_url, name)
+    asyncio.run(_drop(server_url, name))
+
+
+async def _drop(server_url: str, name: str) -> None:
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+class FakeClock:
+    """Time that moves only when a test says so."""
+
+    def __init__(self, start: datetime = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def master_key() -> MasterKey:
+    return MasterKey.generate()
+
+
+@pytest.fixture
+async def runtime(database_url: str, master_key: MasterKey, clock: FakeClock) -> AsyncIterator[Runtime]:
+    async with open_runtime(database_url, master_key, clock=clock, poll_interval=0.2) as opened:
+        yield opened
