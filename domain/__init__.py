@@ -1,0 +1,1 @@
+"""Suivi domain model: pure aggregates, events, rules and the access policy."""
