@@ -33,9 +33,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="apply migrations and start the HTTP service")
     serve.add_argument("--demo", action="store_true", help="load the demo dataset into an empty database")
+    serve.add_argument("--no-projections", action="store_true", help="leave the projections to a separate worker")
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("verify", help="check the event log for tampering (needs no keys)")
     sub.add_parser("checkpoint", help="sign a checkpoint of the event log")
+    sub.add_parser("worker", help="keep the read models up to date (without serving HTTP)")
+    projections = sub.add_parser("projections", help="read-model projections")
+    projections_sub = projections.add_subparsers(dest="projections_command", required=True)
+    projections_sub.add_parser("status", help="position, lag and state of each projection")
+    rebuild = projections_sub.add_parser("rebuild", help="rebuild one projection from position zero")
+    rebuild.add_argument("name")
     keys = sub.add_parser("keys", help="master key operations")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     rotate = keys_sub.add_parser("rotate", help="re-wrap every data key under a new master key")
@@ -50,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return (
             asyncio.run(commands.run(arguments, settings))
             if arguments.command != "serve"
-            else commands.serve(settings, demo=arguments.demo)
+            else commands.serve(settings, demo=arguments.demo, projections=not arguments.no_projections)
         )
     except _EXPECTED_ERRORS as error:
         print(f"suivi: error: {_describe(error)}", file=sys.stderr)

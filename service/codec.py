@@ -16,7 +16,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.domain import DomainEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 _IDENTITY = ("originator_id", "originator_version")
@@ -30,18 +29,26 @@ class CodecError(Exception):
 class EventCodec:
     def __init__(self) -> None:
         self._encoder = msgspec.msgpack.Encoder()
+        self._topics: dict[type, str] = {}
 
-    def topic_of(self, event: DomainEvent) -> str:
-        return _topic(type(event))
+    def topic_of(self, event: object) -> str:
+        return self.topic_of_class(type(event))
 
-    def encode(self, event: DomainEvent) -> bytes:
+    def topic_of_class(self, event_class: type) -> str:
+        topic = self._topics.get(event_class)
+        if topic is None:
+            topic = self._topics[event_class] = get_topic(event_class)
+        return topic
+
+    def encode(self, event: object) -> bytes:
         state = {k: v for k, v in vars(event).items() if k not in _IDENTITY}
         class_version = getattr(type(event), _CLASS_VERSION, 1)
         if class_version > 1:
             state[_CLASS_VERSION] = class_version
         return self._encoder.encode(state)
 
-    def decode(self, topic: str, payload: bytes, stream_id: UUID, version: int) -> DomainEvent:
+    def decode(self, topic: str, payload: bytes, stream_id: UUID, version: int) -> Any:
+        """The event, of the class the topic names (typed Any: the topic decides)."""
         try:
             event_class = _resolve(topic)
             shape = _shape(event_class)
@@ -61,7 +68,7 @@ class EventCodec:
         state.update(zip(fields.__struct_fields__, msgspec.structs.astuple(fields), strict=True))
         event: object = object.__new__(event_class)
         object.__setattr__(event, "__dict__", state)
-        return typing.cast(DomainEvent, event)
+        return event
 
 
 @cache

@@ -16,11 +16,13 @@ from service.database import database_url
 from service.eventstore.tamper import verify, write_checkpoint
 from service.keys import master_key
 from service.migrations import migrate
+from service.projection_runner import ProjectionRunner, projection_states, request_rebuild
+from service.read_models import all_projections
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
 
 
-def serve(settings: Settings, *, demo: bool) -> int:
+def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
     import uvicorn
 
     if demo:
@@ -35,7 +37,7 @@ def serve(settings: Settings, *, demo: bool) -> int:
             key_cache_size=settings.key_cache_size,
             poll_interval=settings.poll_interval,
         )
-        app = create_app(factory)
+        app = create_app(factory, run_projections=projections)
         config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
         print(f"suivi: serving on http://{settings.host}:{settings.port}")
         uvicorn.Server(config).run()
@@ -49,6 +51,10 @@ async def run(arguments: argparse.Namespace, settings: Settings) -> int:
         return await _with_url(settings, _verify_command)
     if arguments.command == "checkpoint":
         return await _with_url(settings, partial(_checkpoint_command, settings))
+    if arguments.command == "worker":
+        return await _with_url(settings, partial(_worker_command, settings))
+    if arguments.command == "projections":
+        return await _with_url(settings, partial(_projections_command, settings, arguments))
     if arguments.command == "keys" and arguments.keys_command == "rotate":
         return await _with_url(settings, partial(_rotate_command, settings, arguments.new_key_file))
     raise AssertionError(f"unhandled command {arguments.command}")
@@ -115,6 +121,31 @@ async def _rotate_command(settings: Settings, new_key_file: Path | None, url: st
         print(f"suivi: re-wrapped {count} data keys. Set SUIVI_MASTER_KEY to the new key now:")
         print(new.to_hex())
     return 0
+
+
+async def _worker_command(settings: Settings, url: str) -> int:
+    key = master_key.load(settings.master_key_hex, settings.key_file, create=False)
+    async with _runtime(url, key) as runtime:
+        print("suivi: worker running; stop it with Ctrl-C")
+        await ProjectionRunner(runtime, await all_projections(runtime.keys)).run_forever()
+    return 0
+
+
+async def _projections_command(settings: Settings, arguments: argparse.Namespace, url: str) -> int:
+    key = master_key.load(settings.master_key_hex, settings.key_file, create=False)
+    async with _runtime(url, key) as runtime:
+        runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
+        if arguments.projections_command == "status":
+            print(f"{'projection':<18} {'state':<18} {'position':>10} {'lag':>8}  error")
+            for state in await projection_states(runtime, list(runner.projections.values())):
+                print(f"{state.name:<18} {state.state:<18} {state.position:>10} {state.lag:>8}  {state.error or ''}")
+            return 0
+        if arguments.name not in runner.projections:
+            print(f"suivi: error: no projection named {arguments.name}; see suivi projections status")
+            return 2
+        outcome = await request_rebuild(runtime, runner, arguments.name)
+        print(f"suivi: projection {arguments.name}: {outcome}")
+        return 0
 
 
 @contextlib.asynccontextmanager

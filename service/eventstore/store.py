@@ -135,6 +135,13 @@ class PostgresEventStore:
         self._on_append()
         return AppendResult(stream_versions=versions, response=response)
 
+    async def earlier_result(self, idempotency_key: str, fingerprint: bytes) -> AppendResult | None:
+        """The result of an earlier append with this key, without recording the key.
+
+        Raises IdempotencyKeyReusedError when the key was used for a different command.
+        """
+        return await self._earlier_result(idempotency_key, fingerprint)
+
     async def read_stream(self, stream_id: UUID, *, after_version: int = 0) -> list[RecordedEvent]:
         return await self._read(
             f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version",
@@ -149,14 +156,19 @@ class PostgresEventStore:
             subject_id,
         )
 
-    async def read_log(self, after: LogCursor = LOG_START, *, limit: int = 1000) -> list[RecordedEvent]:
+    async def read_log(
+        self, after: LogCursor = LOG_START, *, limit: int = 1000, topics: frozenset[str] | None = None
+    ) -> list[RecordedEvent]:
         """The next events of the whole log, in a stable order that never skips a late commit.
 
         Only transactions below the oldest one still running are read: every row they
-        wrote is visible, and no later transaction can take an id below them.
+        wrote is visible, and no later transaction can take an id below them. With
+        ``topics``, other events still come (so the cursor moves on) but without their
+        payload, which is then neither decrypted nor decoded.
         """
+        payload = "payload" if topics is None else "CASE WHEN topic = ANY($4::text[]) THEN payload END"
         return await self._read(
-            f"""SELECT {_COLUMNS} FROM events
+            f"""SELECT {_COLUMNS.replace("payload", payload + " AS payload")} FROM events
                 WHERE (transaction_id, position) > ($1::text::xid8, $2)
                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
                 ORDER BY transaction_id, position
@@ -164,6 +176,7 @@ class PostgresEventStore:
             str(after.transaction_id),
             after.position,
             limit,
+            *([] if topics is None else [list(topics)]),
         )
 
     async def has_pending(self, after: LogCursor) -> bool:
@@ -185,7 +198,9 @@ class PostgresEventStore:
     async def _read(self, query: str, *args: object) -> list[RecordedEvent]:
         async with self._pool.acquire() as connection:
             rows = await connection.fetch(query, *args)
-        keys = await self._keys.keys_for_reading({r["subject_id"] for r in rows if r["subject_id"]})
+        keys = await self._keys.keys_for_reading(
+            {r["subject_id"] for r in rows if r["subject_id"] and r["payload"] is not None}
+        )
         return [_open(row, keys) for row in rows]
 
     async def _seal(

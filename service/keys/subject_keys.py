@@ -7,6 +7,7 @@ key, records the erasure in the ledger and tells every process to forget its cop
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -73,6 +74,13 @@ class _Wrapper:
             )
         except InvalidTag:
             raise MasterKeyError("a data key could not be unwrapped: wrong master key") from None
+
+
+_SYSTEM_SECRET_VERSION = 0  # never a data key's version, so a secret cannot pass for a data key
+
+
+def _system_subject(name: str) -> UUID:
+    return UUID(bytes=hashlib.sha256(b"suivi system secret " + name.encode()).digest()[:16])
 
 
 def _wrap_context(subject_id: UUID, version: int) -> bytes:
@@ -153,6 +161,19 @@ class KeyStore:
                 self.master_key_id,
             )
 
+    async def system_secret(self, name: str) -> bytes:
+        """A 32-byte secret for keyed hashes, created once and kept wrapped by the master key."""
+        subject = _system_subject(name)
+        async with self._pool.acquire() as connection:
+            wrapped = await connection.fetchval(
+                """INSERT INTO system_secrets (name, wrapped_secret, master_key_id) VALUES ($1, $2, $3)
+                   ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING wrapped_secret""",
+                name,
+                self._wrapper.wrap(subject, _SYSTEM_SECRET_VERSION, os.urandom(32)),
+                self.master_key_id,
+            )
+        return self._wrapper.unwrap(subject, _SYSTEM_SECRET_VERSION, wrapped)
+
     async def erase(self, subject_id: UUID, at: datetime, connection: Connection) -> bool:
         """Destroy the subject's key inside the caller's transaction. True if a key existed.
 
@@ -202,6 +223,16 @@ class KeyStore:
                 rewrapped,
                 new_master.key_id,
             )
+            secrets = await connection.fetch("SELECT name, wrapped_secret FROM system_secrets")
+            for secret in secrets:
+                subject = _system_subject(secret["name"])
+                plain = self._wrapper.unwrap(subject, _SYSTEM_SECRET_VERSION, secret["wrapped_secret"])
+                await connection.execute(
+                    "UPDATE system_secrets SET wrapped_secret = $2, master_key_id = $3 WHERE name = $1",
+                    secret["name"],
+                    new_wrapper.wrap(subject, _SYSTEM_SECRET_VERSION, plain),
+                    new_master.key_id,
+                )
             await connection.execute(
                 """INSERT INTO master_key_in_use (master_key_id) VALUES ($1)
                    ON CONFLICT (singleton) DO UPDATE SET master_key_id = EXCLUDED.master_key_id""",

@@ -85,3 +85,15 @@ async def test_keys_rotate_replaces_the_key_file_and_keeps_data_readable(databas
         assert await connection.fetchval("SELECT master_key_id FROM master_key_in_use") == new.key_id
     finally:
         await connection.close()
+
+
+def test_projections_status_and_rebuild_from_the_command_line(database_url: str) -> None:
+    env = {"DATABASE_URL": database_url, "SUIVI_MASTER_KEY": MasterKey.generate().to_hex()}
+    status = suivi("projections", "status", env=env)
+    assert status.returncode == 0, status.stderr
+    assert "case_file" in status.stdout and "statistics" in status.stdout
+    rebuilt = suivi("projections", "rebuild", "directory", env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert "directory: rebuilt" in rebuilt.stdout
+    unknown = suivi("projections", "rebuild", "nonsense", env=env)
+    assert unknown.returncode == 2 and "no projection named nonsense" in unknown.stdout

@@ -1,0 +1,219 @@
+"""The directory: find a person by name, birth date or file number, through a blind index.
+
+Names and details are sealed under the person's key; the index holds only keyed HMACs
+of normalised name tokens, of their trigrams (for small typing mistakes), of the birth
+date and of the file number. Possible duplicates are flagged at registration.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+
+from domain.person import Person, PersonDetails
+from projections.base import ERASED, Db, Envelope, Projection, Sealer, handles
+from projections.blind_index import BlindIndex
+from projections.text import tokens, trigrams
+
+_FILE_NUMBER = re.compile(r"^\d{4}-\d{5}$")
+_DETAILS = msgspec.msgpack.Encoder()
+_TRIGRAM_MATCH = 0.5  # share of the query's trigrams a name must contain to count as a match
+
+
+class Listing(msgspec.Struct, frozen=True):
+    person_id: UUID
+    file_number: str
+    details: PersonDetails
+    registered_at: datetime
+    restricted: bool
+    possible_duplicates: tuple[UUID, ...]
+
+
+class _Sealed(msgspec.Struct, frozen=True):
+    file_number: str
+    details: PersonDetails
+
+
+class DirectoryProjection(Projection):
+    name = "directory"
+    schema = "rm_directory"
+
+    def __init__(self, sealer: Sealer, index: BlindIndex) -> None:
+        self._sealer = sealer
+        self._index = index
+
+    @handles(Person.Registered)
+    async def _registered(self, db: Db, envelope: Envelope) -> None:
+        event: Person.Registered = envelope.event
+        duplicates = await self._possible_duplicates(db, event.details, envelope.stream_id)
+        if not await self._store(db, envelope.stream_id, event.file_number, event.details, envelope.recorded_at):
+            return
+        await db.execute(
+            "UPDATE people SET possible_duplicates = $2 WHERE person_id = $1", envelope.stream_id, duplicates
+        )
+
+    @handles(Person.DetailsCorrected)
+    async def _corrected(self, db: Db, envelope: Envelope) -> None:
+        row = await db.fetchrow(
+            "SELECT details_sealed, registered_at FROM people WHERE person_id = $1", envelope.stream_id
+        )
+        cipher = await self._sealer.cipher(envelope.stream_id)
+        if row is None or cipher is None:
+            return
+        previous = msgspec.msgpack.decode(
+            cipher.open(row["details_sealed"], _context(envelope.stream_id)), type=_Sealed
+        )
+        await self._store(db, envelope.stream_id, previous.file_number, envelope.event.details, row["registered_at"])
+
+    @handles(Person.ProcessingRestricted)
+    async def _restricted(self, db: Db, envelope: Envelope) -> None:
+        await db.execute("UPDATE people SET restricted = true WHERE person_id = $1", envelope.stream_id)
+
+    @handles(Person.RestrictionLifted)
+    async def _lifted(self, db: Db, envelope: Envelope) -> None:
+        await db.execute("UPDATE people SET restricted = false WHERE person_id = $1", envelope.stream_id)
+
+    @handles(ERASED)
+    async def _erased(self, db: Db, envelope: Envelope) -> None:
+        await db.execute("DELETE FROM tokens WHERE person_id = $1", envelope.stream_id)
+        await db.execute("DELETE FROM people WHERE person_id = $1", envelope.stream_id)
+        await db.execute(
+            "UPDATE people SET possible_duplicates = array_remove(possible_duplicates, $1)", envelope.stream_id
+        )
+
+    async def _store(
+        self, db: Db, person_id: UUID, file_number: str, details: PersonDetails, registered_at: datetime
+    ) -> bool:
+        cipher = await self._sealer.cipher(person_id)
+        if cipher is None:
+            return False
+        sealed = cipher.seal(_DETAILS.encode(_Sealed(file_number, details)), _context(person_id))
+        await db.execute(
+            """INSERT INTO people (person_id, details_sealed, registered_at) VALUES ($1, $2, $3)
+               ON CONFLICT (person_id) DO UPDATE SET details_sealed = $2""",
+            person_id,
+            sealed,
+            registered_at,
+        )
+        await db.execute("DELETE FROM tokens WHERE person_id = $1", person_id)
+        entries = _index_entries(self._index, file_number, details)
+        await db.executemany(
+            "INSERT INTO tokens (person_id, kind, token) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            [(person_id, kind, token) for kind, token in entries],
+        )
+        return True
+
+    async def _possible_duplicates(self, db: Db, details: PersonDetails, person_id: UUID) -> list[UUID]:
+        """Same birth date and a similar name, or the very same full name."""
+        names = (details.given_name, details.family_name)
+        candidates = await _name_matches(db, self._index, " ".join(names), exact=True)
+        if details.birth_date is not None:
+            born = await db.fetch(
+                "SELECT person_id FROM tokens WHERE kind = 'birth' AND token = $1",
+                self._index.birth_date(details.birth_date),
+            )
+            similar = await _name_matches(db, self._index, " ".join(names), exact=False)
+            candidates |= {r["person_id"] for r in born} & similar
+        candidates.discard(person_id)
+        return sorted(candidates)
+
+
+def _index_entries(index: BlindIndex, file_number: str, details: PersonDetails) -> list[tuple[str, bytes]]:
+    names = (details.given_name, details.family_name)
+    entries = [("file", index.file_number(file_number))]
+    entries += [("name", token) for token in index.name_tokens(*names)]
+    entries += [("tri", token) for token in index.trigram_tokens(*names)]
+    if details.birth_date is not None:
+        entries.append(("birth", index.birth_date(details.birth_date)))
+    return entries
+
+
+async def _name_matches(db: Db, index: BlindIndex, query: str, *, exact: bool, table: str = "tokens") -> set[UUID]:
+    """``table`` is unqualified inside the projection (its schema is on the search path)."""
+    words = tokens(query)
+    if not words:
+        return set()
+    if exact:
+        wanted = list(index.name_tokens(query))
+        rows = await db.fetch(
+            f"""SELECT person_id FROM {table} WHERE kind = 'name' AND token = ANY($1)
+               GROUP BY person_id HAVING count(DISTINCT token) = $2""",
+            wanted,
+            len(wanted),
+        )
+        return {r["person_id"] for r in rows}
+    # Every word of the query must be close to some name of the person.
+    matches: set[UUID] | None = None
+    for word in words:
+        wanted = list(index.trigram_tokens(word))
+        rows = await db.fetch(
+            f"""SELECT person_id FROM {table} WHERE kind = 'tri' AND token = ANY($1)
+               GROUP BY person_id HAVING count(*) >= $2""",
+            wanted,
+            max(1, int(len(trigrams(word)) * _TRIGRAM_MATCH)),
+        )
+        found = {r["person_id"] for r in rows}
+        matches = found if matches is None else matches & found
+    return matches or set()
+
+
+async def search(db: Db, sealer: Sealer, index: BlindIndex, query: str, *, limit: int = 20) -> list[Listing]:
+    """People whose file number, birth date (YYYY-MM-DD) or name matches ``query``."""
+    text = query.strip()
+    person_ids: set[UUID]
+    if _FILE_NUMBER.match(text):
+        rows = await db.fetch(
+            "SELECT person_id FROM rm_directory.tokens WHERE kind = 'file' AND token = $1", index.file_number(text)
+        )
+        person_ids = {r["person_id"] for r in rows}
+    elif _is_date(text):
+        rows = await db.fetch(
+            "SELECT person_id FROM rm_directory.tokens WHERE kind = 'birth' AND token = $1",
+            index.birth_date(date.fromisoformat(text)),
+        )
+        person_ids = {r["person_id"] for r in rows}
+    else:
+        exact = await _name_matches(db, index, text, exact=True, table="rm_directory.tokens")
+        person_ids = exact or await _name_matches(db, index, text, exact=False, table="rm_directory.tokens")
+    return await listings(db, sealer, sorted(person_ids), limit=limit)
+
+
+async def listings(db: Db, sealer: Sealer, person_ids: list[UUID], *, limit: int = 20) -> list[Listing]:
+    rows = await db.fetch(
+        """SELECT person_id, details_sealed, registered_at, restricted, possible_duplicates
+           FROM rm_directory.people WHERE person_id = ANY($1) ORDER BY registered_at LIMIT $2""",
+        person_ids,
+        limit,
+    )
+    found = []
+    for row in rows:
+        cipher = await sealer.cipher(row["person_id"])
+        if cipher is None:
+            continue
+        sealed = msgspec.msgpack.decode(cipher.open(row["details_sealed"], _context(row["person_id"])), type=_Sealed)
+        found.append(
+            Listing(
+                person_id=row["person_id"],
+                file_number=sealed.file_number,
+                details=sealed.details,
+                registered_at=row["registered_at"],
+                restricted=row["restricted"],
+                possible_duplicates=tuple(row["possible_duplicates"]),
+            )
+        )
+    return found
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _context(person_id: UUID) -> bytes:
+    return b"directory:" + person_id.bytes

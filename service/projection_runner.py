@@ -1,0 +1,248 @@
+"""Runs projections: each reads the log in order and commits its writes with its position.
+
+Every projection runs on its own: a failure stops that one, records where and why
+(position and event type, never personal data) and leaves the others going. An
+advisory lock per projection makes sure that, however many workers run, exactly one
+processes a given projection at a time. A rebuild fills a shadow schema from position
+zero while the live one stays readable, then swaps the two in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from projections.base import Projection
+from service.codec import EventCodec
+from service.database import Connection
+from service.eventstore.records import LOG_START, LogCursor, RecordedEvent
+from service.runtime import Runtime
+
+log = logging.getLogger("suivi.projections")
+
+
+class ProjectedEvent(msgspec.Struct, frozen=True):
+    position: int
+    stream_id: UUID
+    subject_id: UUID | None
+    recorded_at: Any
+    actor_id: UUID | None
+    category: str
+    topic: str
+    event: Any
+
+
+class ProjectionFailedError(Exception):
+    def __init__(self, name: str, position: int, topic: str, cause: BaseException) -> None:
+        super().__init__(f"projection {name} failed at position {position} on {topic}: {type(cause).__name__}")
+
+
+class ProjectionRunner:
+    def __init__(self, runtime: Runtime, projections: list[Projection], *, batch_size: int = 1000) -> None:
+        self._runtime = runtime
+        self._codec = EventCodec()
+        self.projections = {p.name: p for p in projections}
+        self._batch_size = batch_size
+        self._topics = {
+            p.name: frozenset(self._codec.topic_of_class(c) for c in p.handled_events()) for p in projections
+        }
+
+    async def run_forever(self) -> None:
+        """Keep every projection up to date until cancelled."""
+        async with asyncio.TaskGroup() as group:
+            for projection in self.projections.values():
+                group.create_task(self._own_and_run(projection))
+
+    async def catch_up(self, name: str) -> LogCursor:
+        """Bring one projection up to the head of the log (used by tests and the CLI)."""
+        projection = self.projections[name]
+        cursor = await self._cursor(projection.schema)
+        while True:
+            cursor, progressed = await self._step(projection, projection.schema, cursor)
+            if not progressed and not await self._runtime.store.has_pending(cursor):
+                return cursor
+            if not progressed:
+                await asyncio.sleep(0.005)
+
+    async def rebuild(self, name: str) -> LogCursor:
+        """Rebuild from position zero into a shadow schema, then swap it in."""
+        projection = self.projections[name]
+        shadow = f"{projection.schema}_rebuild"
+        await self._set_status(name, "rebuilding")
+        async with self._runtime.pool.acquire() as connection, connection.transaction():
+            await connection.execute(f"DROP SCHEMA IF EXISTS {shadow} CASCADE")
+            await connection.execute(f"CREATE SCHEMA {shadow}")
+            for table in await _tables(connection, projection.schema):
+                await connection.execute(
+                    f"CREATE TABLE {shadow}.{table} (LIKE {projection.schema}.{table} INCLUDING ALL)"
+                )
+        cursor = LOG_START
+        while True:
+            cursor, progressed = await self._step(projection, shadow, cursor)
+            if not progressed and not await self._runtime.store.has_pending(cursor):
+                break
+        async with self._runtime.pool.acquire() as connection, connection.transaction():
+            await connection.execute(f"DROP SCHEMA {projection.schema} CASCADE")
+            await connection.execute(f"ALTER SCHEMA {shadow} RENAME TO {projection.schema}")
+        await self._set_status(name, "running")
+        return cursor
+
+    async def _own_and_run(self, projection: Projection) -> None:
+        lock = _lock_key(projection.name)
+        async with self._runtime.pool.acquire() as holder:
+            while not await holder.fetchval("SELECT pg_try_advisory_lock($1)", lock):  # noqa: ASYNC110
+                # Another worker owns this projection; take over if it stops.
+                await asyncio.sleep(self._runtime.poll_interval * 5)
+            try:
+                await self._run(projection)
+            except ProjectionFailedError as failure:
+                log.error("%s", failure)
+            finally:
+                await holder.execute("SELECT pg_advisory_unlock($1)", lock)
+
+    async def _run(self, projection: Projection) -> None:
+        await self._set_status(projection.name, "running")
+        wake = self._runtime.notifier.waiter()
+        try:
+            cursor = await self._cursor(projection.schema)
+            while True:
+                if await self._rebuild_requested(projection.name):
+                    cursor = await self.rebuild(projection.name)
+                wake.clear()
+                cursor, progressed = await self._step(projection, projection.schema, cursor)
+                if progressed:
+                    continue
+                if await self._runtime.store.has_pending(cursor):
+                    await asyncio.sleep(0.005)
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), self._runtime.poll_interval)
+        finally:
+            self._runtime.notifier.drop(wake)
+
+    async def _step(self, projection: Projection, schema: str, cursor: LogCursor) -> tuple[LogCursor, bool]:
+        """Apply the next batch and its tracking position in one transaction."""
+        batch = await self._runtime.store.read_log(cursor, limit=self._batch_size, topics=self._topics[projection.name])
+        if not batch:
+            return cursor, False
+        envelopes = [self._envelope(recorded) for recorded in batch]
+        current = envelopes[0]
+        try:
+            async with self._runtime.pool.acquire() as connection, connection.transaction():
+                await connection.execute(f"SET LOCAL search_path TO {schema}, public")
+                for current in envelopes:
+                    await projection.apply(connection, current)
+                last = batch[-1].cursor
+                await connection.execute(
+                    """INSERT INTO tracking (transaction_id, position) VALUES ($1, $2)
+                       ON CONFLICT (singleton) DO UPDATE SET transaction_id = $1, position = $2""",
+                    last.transaction_id,
+                    last.position,
+                )
+        except Exception as error:
+            failure = ProjectionFailedError(projection.name, current.position, current.topic, error)
+            await self._set_status(projection.name, "failed", str(failure))
+            raise failure from None
+        return last, True
+
+    def _envelope(self, recorded: RecordedEvent) -> ProjectedEvent:
+        event = None
+        if recorded.payload is not None:
+            event = self._codec.decode(recorded.topic, recorded.payload, recorded.stream_id, recorded.version)
+        return ProjectedEvent(
+            position=recorded.position,
+            stream_id=recorded.stream_id,
+            subject_id=recorded.subject_id,
+            recorded_at=recorded.recorded_at,
+            actor_id=recorded.actor_id,
+            category=recorded.category,
+            topic=recorded.topic,
+            event=event,
+        )
+
+    async def _cursor(self, schema: str) -> LogCursor:
+        async with self._runtime.pool.acquire() as connection:
+            row = await connection.fetchrow(f"SELECT transaction_id, position FROM {schema}.tracking")
+        return LOG_START if row is None else LogCursor(row["transaction_id"], row["position"])
+
+    async def _set_status(self, name: str, state: str, error: str | None = None) -> None:
+        async with self._runtime.pool.acquire() as connection:
+            await connection.execute(
+                """INSERT INTO projection_status (name, state, error) VALUES ($1, $2, $3)
+                   ON CONFLICT (name) DO UPDATE SET state = $2, error = $3, updated_at = now()""",
+                name,
+                state,
+                error,
+            )
+
+    async def _rebuild_requested(self, name: str) -> bool:
+        async with self._runtime.pool.acquire() as connection:
+            state = await connection.fetchval("SELECT state FROM projection_status WHERE name = $1", name)
+        return bool(state == "rebuild_requested")
+
+
+async def _tables(connection: Connection, schema: str) -> list[str]:
+    rows = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", schema)
+    return [row["tablename"] for row in rows]
+
+
+def _lock_key(name: str) -> int:
+    return int.from_bytes(hashlib.sha256(b"suivi projection " + name.encode()).digest()[:8], "big", signed=True)
+
+
+class ProjectionState(msgspec.Struct, frozen=True):
+    name: str
+    state: str
+    position: int
+    lag: int
+    error: str | None
+
+
+async def projection_states(runtime: Runtime, projections: list[Projection]) -> list[ProjectionState]:
+    """Each projection's position, how many events it is behind, and its state."""
+    states = []
+    async with runtime.pool.acquire() as connection:
+        status = {r["name"]: r for r in await connection.fetch("SELECT name, state, error FROM projection_status")}
+        for projection in projections:
+            row = await connection.fetchrow(f"SELECT transaction_id, position FROM {projection.schema}.tracking")
+            cursor = LOG_START if row is None else LogCursor(row["transaction_id"], row["position"])
+            lag = await connection.fetchval(
+                "SELECT count(*) FROM events WHERE (transaction_id, position) > ($1::text::xid8, $2)",
+                str(cursor.transaction_id),
+                cursor.position,
+            )
+            known = status.get(projection.name)
+            states.append(
+                ProjectionState(
+                    name=projection.name,
+                    state="idle" if known is None else known["state"],
+                    position=cursor.position,
+                    lag=int(lag),
+                    error=None if known is None else known["error"],
+                )
+            )
+    return states
+
+
+async def request_rebuild(runtime: Runtime, runner: ProjectionRunner, name: str) -> str:
+    """Rebuild here if no worker owns the projection; otherwise ask the worker that does."""
+    lock = _lock_key(name)
+    async with runtime.pool.acquire() as holder:
+        if await holder.fetchval("SELECT pg_try_advisory_lock($1)", lock):
+            try:
+                await runner.rebuild(name)
+            finally:
+                await holder.execute("SELECT pg_advisory_unlock($1)", lock)
+            return "rebuilt"
+        await holder.execute(
+            """INSERT INTO projection_status (name, state) VALUES ($1, 'rebuild_requested')
+               ON CONFLICT (name) DO UPDATE SET state = 'rebuild_requested', updated_at = now()""",
+            name,
+        )
+    return "requested from the running worker"

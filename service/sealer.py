@@ -1,0 +1,31 @@
+"""Read-model encryption under each subject's own key (the ``projections.base.Sealer``)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from service.keys.subject_keys import KeyStore, SubjectKey
+
+_PREFIX = b"read-model:"  # read-model ciphertexts can never pass for event payloads
+
+
+class _ReadModelCipher:
+    __slots__ = ("_key",)
+
+    def __init__(self, key: SubjectKey) -> None:
+        self._key = key
+
+    def seal(self, plaintext: bytes, context: bytes) -> bytes:
+        return self._key.encrypt(plaintext, _PREFIX + context)
+
+    def open(self, token: bytes, context: bytes) -> bytes:
+        return self._key.decrypt(token, _PREFIX + context)
+
+
+class SubjectSealer:
+    def __init__(self, keys: KeyStore) -> None:
+        self._keys = keys
+
+    async def cipher(self, subject_id: UUID) -> _ReadModelCipher | None:
+        key = (await self._keys.keys_for_reading([subject_id])).get(subject_id)
+        return None if key is None else _ReadModelCipher(key)

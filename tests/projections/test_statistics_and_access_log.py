@@ -1,0 +1,88 @@
+"""Anonymous statistics, frozen reports, and the access log."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from uuid import uuid4
+
+from domain.access import AccessRecord
+from projections.access_log import read_access_log
+from projections.statistics import SMALL_CELL, issue_report, issued_report, read_statistics
+from service.sealer import SubjectSealer
+from tests.projections.conftest import catch_up_all
+from tests.projections.scenario import START, Staff, Written, build, register
+from tests.projections.test_encryption_at_rest import erase
+
+SEPTEMBER = date(2026, 9, 1)
+
+
+async def test_statistics_count_services_and_suppress_small_nationality_cells(runtime, repository, runner) -> None:
+    staff = Staff()
+    await build(repository, staff)
+    extra = Written()
+    for n in range(SMALL_CELL):
+        await register(repository, staff, extra, f"Amina{n}", f"Yilmaz{n}", "TR", f"+32 475 00 00 0{n}")
+    await catch_up_all(runner)
+    async with runtime.pool.acquire() as db:
+        figures = await read_statistics(db, SEPTEMBER, SEPTEMBER)
+        stored = await db.fetch("SELECT * FROM rm_statistics.counters")
+    assert figures.new_people == 10
+    assert figures.nationalities == {"TR": SMALL_CELL}
+    assert figures.nationalities_suppressed == 5  # BE, SY, GN, UA, MA: one person each
+    assert figures.people_served == 4  # three learners with attendance, and Nadia
+    assert figures.office_hours_requests == {"online_procedure": 1}
+    assert figures.referrals_made == {"social_legal": 1}
+    assert figures.referral_outcomes == {"social_legal:accepted": 1}
+    assert figures.digcomp_gain_per_area == {"1": 2.0}
+    assert figures.attendance_rate == 2 / 3
+    assert figures.training_hours > 0
+    assert all("person" not in r["dimension"] for r in stored)
+
+
+async def test_erasure_does_not_change_an_issued_report_nor_the_people_count(runtime, repository, runner) -> None:
+    written = await build(repository)
+    await catch_up_all(runner)
+    report_id = uuid4()
+    async with runtime.pool.acquire() as db:
+        issued = await issue_report(db, report_id, SEPTEMBER, SEPTEMBER, START + timedelta(days=30))
+    await erase(runtime, repository, written.people["Nadia Benali"], uuid4())
+    await catch_up_all(runner)
+    async with runtime.pool.acquire() as db:
+        assert await issued_report(db, report_id) == issued
+        live = await read_statistics(db, SEPTEMBER, SEPTEMBER)
+        leftovers = await db.fetchval("SELECT count(*) FROM rm_statistics.open_items")
+    assert live.people_served == issued.people_served
+    assert leftovers == 0  # the erased person's pending facts went with them
+
+
+async def test_access_log_lists_reads_per_person_and_per_staff_member(runtime, repository, runner) -> None:
+    staff = Staff()
+    written = await build(repository, staff)
+    nadia, elodie = written.people["Nadia Benali"], written.people["Élodie Müller"]
+    for person, view, glass in (
+        (nadia, "case_file", False),
+        (elodie, "training_history", False),
+        (nadia, "case_file", True),
+    ):
+        record = AccessRecord.record(
+            uuid4(),
+            person,
+            staff.social_worker,
+            view,
+            "follow_up",
+            "break_glass" if glass else "caseload",
+            START,
+            break_glass=glass,
+            reason="Appel urgent" if glass else None,
+        )
+        await repository.save(record, actor_id=staff.social_worker)
+    await catch_up_all(runner)
+    sealer = SubjectSealer(runtime.keys)
+    async with runtime.pool.acquire() as db:
+        of_nadia = await read_access_log(db, sealer, person_id=nadia)
+        of_worker = await read_access_log(db, sealer, staff_id=staff.social_worker)
+    assert [(e.view, e.break_glass, e.reason) for e in of_nadia] == [
+        ("case_file", True, "Appel urgent"),
+        ("case_file", False, None),
+    ]
+    assert len(of_worker) == 3
