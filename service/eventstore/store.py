@@ -91,7 +91,7 @@ class PostgresEventStore:
         With an idempotency key, a retry returns the first result and writes nothing.
         """
         if idempotency_key is not None and not events:
-            earlier = await self._earlier_result(idempotency_key, fingerprint)
+            earlier = await self.earlier_result(idempotency_key, fingerprint)
             if earlier is not None:
                 return earlier
         versions = _check_consecutive(events)
@@ -127,20 +127,13 @@ class PostgresEventStore:
             raise TransientStoreError(str(error)) from None
         if idempotency_key is not None and not inserted and events:
             # The key was taken: by this command's first attempt, or by another command.
-            earlier = await self._earlier_result(idempotency_key, fingerprint)
+            earlier = await self.earlier_result(idempotency_key, fingerprint)
             assert earlier is not None  # ON CONFLICT waited for the holder of the key to commit
             return earlier
         for stream_id, version, hash_ in zip(sealed.stream_ids, sealed.versions, sealed.hashes, strict=True):
             self._remember_head(stream_id, version, hash_)
         self._on_append()
         return AppendResult(stream_versions=versions, response=response)
-
-    async def earlier_result(self, idempotency_key: str, fingerprint: bytes) -> AppendResult | None:
-        """The result of an earlier append with this key, without recording the key.
-
-        Raises IdempotencyKeyReusedError when the key was used for a different command.
-        """
-        return await self._earlier_result(idempotency_key, fingerprint)
 
     async def read_stream(self, stream_id: UUID, *, after_version: int = 0) -> list[RecordedEvent]:
         return await self._read(
@@ -276,7 +269,11 @@ class PostgresEventStore:
                 previous[stream_id] = found[stream_id]
         return previous
 
-    async def _earlier_result(self, key: str, fingerprint: bytes) -> AppendResult | None:
+    async def earlier_result(self, key: str, fingerprint: bytes) -> AppendResult | None:
+        """The result of an earlier append with this key, without recording the key.
+
+        Raises IdempotencyKeyReusedError when the key was used for a different command.
+        """
         async with self._pool.acquire() as connection:
             row = await connection.fetchrow(
                 "SELECT fingerprint, stream_ids, versions, response FROM command_results WHERE idempotency_key = $1",

@@ -1,0 +1,77 @@
+"""Authorisation through ``domain.policy``, and the restriction guard every command passes.
+
+Commands check twice: first the actor's roles alone, against the most generous relation
+(so an admin or a trainer is refused before anything is read about the person), then the
+real relation once the aggregates are loaded (own caseload, own cohort, consents).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.base import Category
+from domain.case import Case
+from domain.cohort import Cohort
+from domain.consent import ConsentRecord, Purpose
+from domain.person import Person
+from domain.policy import Grant, Relation, Scope, access
+from service.application.context import Actor, ApplicationContext
+from service.application.errors import NotAuthorisedError
+
+# Every relation a staff member could ever have to a person: used for the role-only check.
+_MOST_GENEROUS = Relation(
+    in_own_caseload=True,
+    in_own_cohort=True,
+    break_glass_reason="role check",
+    shares_training_with_social_legal=True,
+    shares_office_hours_with_trainers=True,
+)
+
+
+def authorise(
+    actor: Actor,
+    category: Category,
+    relation: Relation | None = None,
+    scope: Scope = Scope.ALL,
+) -> Grant:
+    """The actor's grant for ``category``; raises NotAuthorisedError unless it allows writing.
+
+    Without a relation, only the roles are checked (the relation is not known yet).
+    """
+    grant = access(actor.roles, _MOST_GENEROUS if relation is None else relation)[category]
+    if not grant.allows_write(scope):
+        raise NotAuthorisedError(category, scope)
+    return grant
+
+
+def relation_to(
+    actor: Actor,
+    *,
+    case: Case | None = None,
+    cohort: Cohort | None = None,
+    break_glass_reason: str | None = None,
+    consents: ConsentRecord | None = None,
+    on: date | None = None,
+) -> Relation:
+    """How the actor stands to the person: caseload, cohort, reason, and the person's consents."""
+    shares_training = shares_office_hours = False
+    if consents is not None and on is not None:
+        shares_training = consents.allows(Purpose.SHARE_TRAINING_WITH_SOCIAL_LEGAL, on)
+        shares_office_hours = consents.allows(Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS, on)
+    return Relation(
+        in_own_caseload=case is not None and case.social_worker_id == actor.staff_id,
+        in_own_cohort=cohort is not None and actor.staff_id in cohort.trainer_ids,
+        break_glass_reason=break_glass_reason,
+        shares_training_with_social_legal=shares_training,
+        shares_office_hours_with_trainers=shares_office_hours,
+    )
+
+
+async def person_open_to(ctx: ApplicationContext, actor: Actor, person_id: UUID | None) -> Person:
+    """Load the person and refuse if restricted (Art. 18: all but the DPO) or erased."""
+    if person_id is None:
+        raise ValueError("the aggregate names no person")
+    person = await ctx.repository.get(Person, person_id)
+    person.ensure_processing_allowed(actor.is_dpo)
+    return person

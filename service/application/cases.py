@@ -1,0 +1,131 @@
+"""Social-legal cases: open, reassign, close, reopen (notes and follow-ups: ``case_notes``).
+
+Writing to a case needs it in the actor's own caseload (its assigned social worker), or a
+written break-glass reason; the result says when break-glass was used, so the caller
+records it for the DPO. Reassigning, closing and reopening are not repeated on a
+conflict: each is a decision taken on the case as the social worker saw it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from domain.base import Category
+from domain.case import Case, CaseDomain, CaseOutcome
+from domain.policy import Scope
+from service.application.authorisation import authorise, person_open_to, relation_to
+from service.application.context import Actor, ApplicationContext
+from service.application.running import Decision, Outcome, execute, versions_of
+
+
+class OpenCase(msgspec.Struct, frozen=True):
+    person_id: UUID
+    domain: CaseDomain
+    social_worker_id: UUID
+    summary: str
+
+
+class CaseCommand(msgspec.Struct, frozen=True):
+    """What every command on an existing case carries (see ``case_notes`` for the others)."""
+
+    case_id: UUID
+    break_glass_reason: str | None = None
+
+
+class ReassignCase(CaseCommand, frozen=True, kw_only=True):
+    social_worker_id: UUID
+    reason: str
+
+
+class CloseCase(CaseCommand, frozen=True, kw_only=True):
+    outcome: CaseOutcome
+    outcome_note: str = ""
+
+
+class ReopenCase(CaseCommand, frozen=True, kw_only=True):
+    reason: str
+
+
+class CaseChanged(Outcome, frozen=True):
+    case_id: UUID
+    break_glass: bool = False
+    """True when the actor wrote outside their caseload, on a written reason."""
+
+
+async def change_case(
+    ctx: ApplicationContext,
+    actor: Actor,
+    command: CaseCommand,
+    change: Callable[[Case, datetime], None],
+    *,
+    idempotency_key: str | None,
+    repeatable: bool,
+) -> CaseChanged:
+    """Load the case, authorise on its caseload, check the person, change it, append."""
+    authorise(actor, Category.SOCIAL_LEGAL)
+
+    async def decide(at: datetime) -> Decision[CaseChanged]:
+        case = await ctx.repository.get(Case, command.case_id)
+        relation = relation_to(actor, case=case, break_glass_reason=command.break_glass_reason)
+        grant = authorise(actor, Category.SOCIAL_LEGAL, relation)
+        await person_open_to(ctx, actor, case.person_id)
+        change(case, at)
+        result = CaseChanged(versions=versions_of(case), case_id=case.id, break_glass=grant.break_glass)
+        return Decision((case,), result)
+
+    return await execute(
+        ctx, actor, command, decide, CaseChanged, idempotency_key=idempotency_key, repeatable=repeatable
+    )
+
+
+async def open_case(
+    ctx: ApplicationContext, actor: Actor, command: OpenCase, *, idempotency_key: str | None = None
+) -> CaseChanged:
+    """Open a case for a person; any social worker may take one in (intake), for any colleague."""
+    authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.INTAKE_ONLY)
+
+    async def decide(at: datetime) -> Decision[CaseChanged]:
+        await person_open_to(ctx, actor, command.person_id)
+        case = Case.open(
+            ctx.new_id(),
+            command.person_id,
+            command.domain,
+            command.social_worker_id,
+            command.summary,
+            at,
+            actor.staff_id,
+        )
+        return Decision((case,), CaseChanged(versions=versions_of(case), case_id=case.id))
+
+    return await execute(ctx, actor, command, decide, CaseChanged, idempotency_key=idempotency_key, repeatable=False)
+
+
+async def reassign_case(
+    ctx: ApplicationContext, actor: Actor, command: ReassignCase, *, idempotency_key: str | None = None
+) -> CaseChanged:
+    def change(case: Case, at: datetime) -> None:
+        case.reassign(command.social_worker_id, command.reason, at, actor.staff_id)
+
+    return await change_case(ctx, actor, command, change, idempotency_key=idempotency_key, repeatable=False)
+
+
+async def close_case(
+    ctx: ApplicationContext, actor: Actor, command: CloseCase, *, idempotency_key: str | None = None
+) -> CaseChanged:
+    def change(case: Case, at: datetime) -> None:
+        case.close(command.outcome, command.outcome_note, at, actor.staff_id)
+
+    return await change_case(ctx, actor, command, change, idempotency_key=idempotency_key, repeatable=False)
+
+
+async def reopen_case(
+    ctx: ApplicationContext, actor: Actor, command: ReopenCase, *, idempotency_key: str | None = None
+) -> CaseChanged:
+    def change(case: Case, at: datetime) -> None:
+        case.reopen(command.reason, at, actor.staff_id)
+
+    return await change_case(ctx, actor, command, change, idempotency_key=idempotency_key, repeatable=False)

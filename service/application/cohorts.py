@@ -1,0 +1,144 @@
+"""DigiLab cohorts: scheduling, enrolment (seat and record in one append) and withdrawal.
+
+Enrolment and withdrawal are repeated on a concurrency conflict: the seat-or-waiting-list
+decision is the system's, not the trainer's, so it is simply made again on the fresh
+cohort (twelve people enrolling at once must all end up seated or waiting, in order).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+import msgspec
+
+from domain import workflows
+from domain.base import Category
+from domain.cohort import DEFAULT_CAPACITY, DEFAULT_HOURS_PER_DAY, Cohort
+from domain.training import TrainingRecord
+from service.application.authorisation import authorise, person_open_to, relation_to
+from service.application.context import Actor, ApplicationContext
+from service.application.running import Decision, Outcome, execute, versions_of
+
+
+class ScheduleCohort(msgspec.Struct, frozen=True):
+    name: str
+    site: str
+    starts_on: date
+    ends_on: date
+    trainer_ids: tuple[UUID, ...] = ()
+    session_days: tuple[date, ...] | None = None
+    """Defaults to the weekdays from start to end."""
+    hours_per_day: int = DEFAULT_HOURS_PER_DAY
+    capacity: int = DEFAULT_CAPACITY
+
+
+class CohortScheduled(Outcome, frozen=True):
+    cohort_id: UUID
+
+
+class Enrol(msgspec.Struct, frozen=True):
+    cohort_id: UUID
+    person_id: UUID
+
+
+class Enrolment(Outcome, frozen=True):
+    cohort_id: UUID
+    person_id: UUID
+    record_id: UUID | None
+    """None when the person went on the waiting list."""
+    waiting_list_place: int | None = None
+
+
+class WithdrawFromCohort(msgspec.Struct, frozen=True):
+    record_id: UUID
+    reason: str
+
+
+class Withdrawal(Outcome, frozen=True):
+    record_id: UUID
+    promoted_person_id: UUID | None = None
+    promoted_record_id: UUID | None = None
+
+
+async def schedule_cohort(
+    ctx: ApplicationContext, actor: Actor, command: ScheduleCohort, *, idempotency_key: str | None = None
+) -> CohortScheduled:
+    authorise(actor, Category.TRAINING)
+
+    async def decide(at: datetime) -> Decision[CohortScheduled]:
+        cohort = Cohort.schedule(
+            ctx.new_id(),
+            command.name,
+            command.site,
+            command.starts_on,
+            command.ends_on,
+            at,
+            actor.staff_id,
+            session_days=command.session_days,
+            hours_per_day=command.hours_per_day,
+            capacity=command.capacity,
+            trainer_ids=command.trainer_ids,
+        )
+        return Decision((cohort,), CohortScheduled(versions=versions_of(cohort), cohort_id=cohort.id))
+
+    return await execute(
+        ctx, actor, command, decide, CohortScheduled, idempotency_key=idempotency_key, repeatable=False
+    )
+
+
+async def enrol(
+    ctx: ApplicationContext, actor: Actor, command: Enrol, *, idempotency_key: str | None = None
+) -> Enrolment:
+    """Take a seat and open the training record in ONE append, or join the waiting list."""
+    authorise(actor, Category.TRAINING)
+
+    async def decide(at: datetime) -> Decision[Enrolment]:
+        cohort = await ctx.repository.get(Cohort, command.cohort_id)
+        authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
+        await person_open_to(ctx, actor, command.person_id)
+        record = workflows.enrol(cohort, command.person_id, ctx.new_id(), at, actor.staff_id)
+        if record is None:
+            place = cohort.waiting_list.index(command.person_id) + 1
+            result = Enrolment(
+                versions=versions_of(cohort),
+                cohort_id=cohort.id,
+                person_id=command.person_id,
+                record_id=None,
+                waiting_list_place=place,
+            )
+            return Decision((cohort,), result)
+        result = Enrolment(
+            versions=versions_of(cohort, record),
+            cohort_id=cohort.id,
+            person_id=command.person_id,
+            record_id=record.id,
+        )
+        return Decision((cohort, record), result)
+
+    return await execute(ctx, actor, command, decide, Enrolment, idempotency_key=idempotency_key, repeatable=True)
+
+
+async def withdraw_from_cohort(
+    ctx: ApplicationContext, actor: Actor, command: WithdrawFromCohort, *, idempotency_key: str | None = None
+) -> Withdrawal:
+    """Withdraw a learner; the freed seat and a new record go to the first person waiting."""
+    authorise(actor, Category.TRAINING)
+
+    async def decide(at: datetime) -> Decision[Withdrawal]:
+        record = await ctx.repository.get(TrainingRecord, command.record_id)
+        assert record.cohort_id is not None
+        cohort = await ctx.repository.get(Cohort, record.cohort_id)
+        authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
+        await person_open_to(ctx, actor, record.person_id)
+        promoted = workflows.withdraw(cohort, record, command.reason, at, actor.staff_id, ctx.new_id())
+        changed = (cohort, record) if promoted is None else (cohort, record, promoted)
+        result = Withdrawal(
+            versions=versions_of(*changed),
+            record_id=record.id,
+            promoted_person_id=None if promoted is None else promoted.person_id,
+            promoted_record_id=None if promoted is None else promoted.id,
+        )
+        return Decision(changed, result)
+
+    return await execute(ctx, actor, command, decide, Withdrawal, idempotency_key=idempotency_key, repeatable=True)

@@ -1,0 +1,56 @@
+"""Who acts (:class:`Actor`) and with what (:class:`ApplicationContext`).
+
+Both are built by the caller (the HTTP layer, the CLI or a test), never at import time:
+time and ids are injected so that tests control them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import asyncpg
+import msgspec
+
+from domain.policy import Role
+from service.keys.subject_keys import KeyStore
+from service.repository import Repository
+from service.runtime import Runtime
+
+
+class Actor(msgspec.Struct, frozen=True):
+    """The authenticated staff member behind a command."""
+
+    staff_id: UUID
+    roles: frozenset[Role]
+
+    @property
+    def is_dpo(self) -> bool:
+        return Role.DPO in self.roles
+
+
+@dataclass(frozen=True)
+class ApplicationContext:
+    repository: Repository
+    pool: asyncpg.Pool
+    """For the file-number counters, which live beside the event store."""
+    keys: KeyStore
+    """Erasure destroys the person's key (crypto-shredding)."""
+    clock: Callable[[], datetime]
+    """The time every command records; must be timezone-aware."""
+    new_id: Callable[[], UUID] = uuid4
+    """Ids of new aggregates (people, cases, records, ...)."""
+    conflict_attempts: int = 3
+    """How many times a command that is safe to repeat is tried on a concurrency conflict."""
+
+    @classmethod
+    def from_runtime(
+        cls,
+        runtime: Runtime,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        new_id: Callable[[], UUID] = uuid4,
+    ) -> ApplicationContext:
+        return cls(Repository(runtime.store), runtime.pool, runtime.keys, clock, new_id)

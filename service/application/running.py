@@ -1,0 +1,98 @@
+"""How every command runs: idempotency, one atomic append, and bounded retries on conflict.
+
+A command's ``decide`` step loads, authorises and calls the domain, and returns the
+changed aggregates with the result to answer. The result is computed before the append
+and stored with it (msgpack), so a retry with the same idempotency key answers exactly
+what the first attempt answered, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+from uuid import UUID
+
+import msgspec
+
+from domain.base import SuiviAggregate
+from service.application.context import Actor, ApplicationContext
+from service.eventstore.records import ConcurrencyError, TransientStoreError
+
+R = TypeVar("R", bound=msgspec.Struct)
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True):
+    """Base of every command result: the new version of each stream the command changed."""
+
+    versions: dict[UUID, int]
+
+
+@dataclass(frozen=True)
+class Decision(Generic[R]):
+    changed: tuple[SuiviAggregate, ...]
+    result: R
+
+
+Decide = Callable[[datetime], Awaitable[Decision[R]]]
+
+
+def versions_of(*aggregates: SuiviAggregate) -> dict[UUID, int]:
+    return {aggregate.id: aggregate.version for aggregate in aggregates}
+
+
+def fingerprint(command: msgspec.Struct, actor: Actor) -> bytes:
+    """Identifies the command, so that a key reused for another command is refused.
+
+    Roles are sorted: a frozenset's order changes between processes.
+    """
+    encoded = msgspec.msgpack.encode(
+        (type(command).__qualname__, command, actor.staff_id, sorted(actor.roles)),
+    )
+    return hashlib.sha256(encoded).digest()
+
+
+async def execute(
+    ctx: ApplicationContext,
+    actor: Actor,
+    command: msgspec.Struct,
+    decide: Decide[R],
+    result_type: type[R],
+    *,
+    idempotency_key: str | None,
+    repeatable: bool,
+) -> R:
+    """Run ``decide`` and append its events atomically.
+
+    ``repeatable`` commands (a note with its own id, attendance, ...) are decided again on
+    fresh state after a conflict; others report the conflict, because the person who
+    sent them decided on a state that has since changed.
+    """
+    command_fingerprint = fingerprint(command, actor)
+    if idempotency_key is not None:
+        earlier = await ctx.repository.store.earlier_result(idempotency_key, command_fingerprint)
+        if earlier is not None:
+            return msgspec.msgpack.decode(earlier.response, type=result_type)
+    at = ctx.clock()
+    attempts = max(1, ctx.conflict_attempts) if repeatable else 1
+    for attempt in range(1, attempts + 1):
+        decision = await decide(at)
+        try:
+            appended = await ctx.repository.save(
+                *decision.changed,
+                actor_id=actor.staff_id,
+                idempotency_key=idempotency_key,
+                fingerprint=command_fingerprint,
+                response=msgspec.msgpack.encode(decision.result),
+            )
+        except (ConcurrencyError, TransientStoreError):
+            if attempt == attempts:
+                raise
+            continue
+        if appended.replayed:
+            # The same command with the same key committed while this one was deciding.
+            return msgspec.msgpack.decode(appended.response, type=result_type)
+        return decision.result
+    raise AssertionError("unreachable: the last attempt returns or raises")
