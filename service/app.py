@@ -6,37 +6,37 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
-import msgspec
-from litestar import Litestar, Response, get
-from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
+from litestar import Litestar
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.openapi import OpenAPIConfig
 
+from service.http.deps import DEPENDENCIES, Services
+from service.http.logging import request_log_middleware
+from service.http.problems import EXCEPTION_HANDLERS
+from service.http.routes import ALL_ROUTES
 from service.projection_runner import ProjectionRunner
-from service.read_models import all_projections
+from service.read_models import all_projections, blind_index
 from service.runtime import Runtime
+from service.sealer import SubjectSealer
+from service.staff.accounts import StaffAccounts
+from service.staff.sessions import Sessions
 
 RuntimeFactory = Callable[[], AbstractAsyncContextManager[Runtime]]
 
 
-class Health(msgspec.Struct, frozen=True):
-    status: str
-    database: str
-
-
-@get("/health")
-async def health(runtime: NamedDependency[Runtime]) -> Response[Health]:
-    try:
-        async with runtime.pool.acquire(timeout=2) as connection:
-            await connection.fetchval("SELECT 1")
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
-        return Response(Health("unavailable", "unreachable"), status_code=503)
-    return Response(Health("ok", "ok"))
-
-
-def create_app(open_runtime: RuntimeFactory, *, run_projections: bool = True, debug: bool = False) -> Litestar:
+def create_app(
+    open_runtime: RuntimeFactory,
+    *,
+    run_projections: bool = True,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    secure_cookies: bool = True,
+    session_idle: timedelta = timedelta(minutes=30),
+    sign_in_delay: Callable[[float], Any] = asyncio.sleep,
+    debug: bool = False,
+) -> Litestar:
     """Build the app. The runtime (pool, stores) opens in the lifespan, never at import.
 
     With ``run_projections`` the read models are kept up to date inside this process;
@@ -46,7 +46,16 @@ def create_app(open_runtime: RuntimeFactory, *, run_projections: bool = True, de
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         async with open_runtime() as runtime:
-            app.state.runtime = runtime
+            app.state.services = Services(
+                runtime=runtime,
+                accounts=StaffAccounts(runtime.pool),
+                sessions=Sessions(runtime.pool, session_idle),
+                sealer=SubjectSealer(runtime.keys),
+                index=await blind_index(runtime.keys),
+                clock=clock,
+                secure_cookies=secure_cookies,
+                sign_in_delay=sign_in_delay,
+            )
             projections = None
             if run_projections:
                 runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
@@ -58,14 +67,13 @@ def create_app(open_runtime: RuntimeFactory, *, run_projections: bool = True, de
                     projections.cancel()
                     await asyncio.gather(projections, return_exceptions=True)
 
-    def provide_runtime(state: State) -> Runtime:
-        runtime: Runtime = state.runtime
-        return runtime
-
-    handlers: list[Any] = [health]
     return Litestar(
-        route_handlers=handlers,
+        route_handlers=ALL_ROUTES,
         lifespan=[lifespan],
-        dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_log_middleware],
+        openapi_config=OpenAPIConfig(title="Suivi", version="1", path="/schema"),
+        response_cache_config=ResponseCacheConfig(),
         debug=debug,
     )

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -14,10 +15,11 @@ import asyncpg
 from service.app import create_app
 from service.database import database_url
 from service.eventstore.tamper import verify, write_checkpoint
+from service.http.logging import configure_logging
 from service.keys import master_key
 from service.migrations import migrate
 from service.projection_runner import ProjectionRunner, projection_states, request_rebuild
-from service.read_models import all_projections
+from service.read_models import PROJECTION_SCHEMAS, all_projections
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
 
@@ -37,7 +39,13 @@ def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
             key_cache_size=settings.key_cache_size,
             poll_interval=settings.poll_interval,
         )
-        app = create_app(factory, run_projections=projections)
+        configure_logging()
+        app = create_app(
+            factory,
+            run_projections=projections,
+            secure_cookies=settings.secure_cookies,
+            session_idle=timedelta(minutes=settings.session_idle_minutes),
+        )
         config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
         print(f"suivi: serving on http://{settings.host}:{settings.port}")
         uvicorn.Server(config).run()
@@ -137,7 +145,7 @@ async def _projections_command(settings: Settings, arguments: argparse.Namespace
         runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
         if arguments.projections_command == "status":
             print(f"{'projection':<18} {'state':<18} {'position':>10} {'lag':>8}  error")
-            for state in await projection_states(runtime, list(runner.projections.values())):
+            for state in await projection_states(runtime, PROJECTION_SCHEMAS):
                 print(f"{state.name:<18} {state.state:<18} {state.position:>10} {state.lag:>8}  {state.error or ''}")
             return 0
         if arguments.name not in runner.projections:

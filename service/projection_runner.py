@@ -204,23 +204,23 @@ class ProjectionState(msgspec.Struct, frozen=True):
     error: str | None
 
 
-async def projection_states(runtime: Runtime, projections: list[Projection]) -> list[ProjectionState]:
+async def projection_states(runtime: Runtime, schemas: dict[str, str]) -> list[ProjectionState]:
     """Each projection's position, how many events it is behind, and its state."""
     states = []
     async with runtime.pool.acquire() as connection:
         status = {r["name"]: r for r in await connection.fetch("SELECT name, state, error FROM projection_status")}
-        for projection in projections:
-            row = await connection.fetchrow(f"SELECT transaction_id, position FROM {projection.schema}.tracking")
+        for name, schema in schemas.items():
+            row = await connection.fetchrow(f"SELECT transaction_id, position FROM {schema}.tracking")
             cursor = LOG_START if row is None else LogCursor(row["transaction_id"], row["position"])
             lag = await connection.fetchval(
                 "SELECT count(*) FROM events WHERE (transaction_id, position) > ($1::text::xid8, $2)",
                 str(cursor.transaction_id),
                 cursor.position,
             )
-            known = status.get(projection.name)
+            known = status.get(name)
             states.append(
                 ProjectionState(
-                    name=projection.name,
+                    name=name,
                     state="idle" if known is None else known["state"],
                     position=cursor.position,
                     lag=int(lag),

@@ -15,6 +15,19 @@ from projections.training_history import TrainingHistoryProjection
 from service.keys.subject_keys import KeyStore
 from service.sealer import SubjectSealer
 
+PROJECTION_CLASSES: tuple[type[Projection], ...] = (
+    CaseFileProjection,
+    DirectoryProjection,
+    CaseloadProjection,
+    RosterProjection,
+    BoardProjection,
+    TrainingHistoryProjection,
+    AccessLogProjection,
+    StatisticsProjection,
+)
+PROJECTION_SCHEMAS = {p.name: p.schema for p in PROJECTION_CLASSES}
+"""Each projection's name and schema, for status and readiness (no keys needed)."""
+
 BLIND_INDEX_SECRET = "blind-index"  # noqa: S105 (the name of a secret kept in the database, not a secret)
 
 

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from domain.base import SuiviAggregate
 from service.codec import EventCodec
-from service.eventstore.records import AppendResult, NewEvent
+from service.eventstore.records import AppendResult, ConcurrencyError, NewEvent
 from service.eventstore.store import PostgresEventStore
 
 A = TypeVar("A", bound=SuiviAggregate)
@@ -36,9 +36,16 @@ class AggregateErasedError(Exception):
 
 
 class Repository:
-    def __init__(self, store: PostgresEventStore, codec: EventCodec | None = None) -> None:
+    def __init__(
+        self, store: PostgresEventStore, codec: EventCodec | None = None, expected: dict[UUID, int] | None = None
+    ) -> None:
         self.store = store
         self.codec = codec or EventCodec()
+        self._expected = expected or {}
+
+    def expecting(self, versions: dict[UUID, int]) -> Repository:
+        """A repository that refuses to load these aggregates at any other version (HTTP If-Match)."""
+        return Repository(self.store, self.codec, {**self._expected, **versions})
 
     async def get(self, kind: type[A], aggregate_id: UUID) -> A:
         recorded = await self.store.read_stream(aggregate_id)
@@ -51,6 +58,9 @@ class Repository:
             aggregate = self.codec.decode(event.topic, event.payload, event.stream_id, event.version).mutate(aggregate)
         if not isinstance(aggregate, kind):
             raise AggregateNotFoundError(kind.__name__, aggregate_id)
+        expected = self._expected.get(aggregate_id)
+        if expected is not None and expected != aggregate.version:
+            raise ConcurrencyError(aggregate_id, expected, aggregate.version)
         return aggregate
 
     async def save(

@@ -22,6 +22,8 @@ SETTINGS_DOC: dict[str, str] = {
     "SUIVI_PORT": "Port the HTTP service listens on (default `8000`).",
     "SUIVI_KEY_CACHE_SIZE": "How many unwrapped subject keys each process keeps in memory (default `10000`).",
     "SUIVI_POLL_INTERVAL": "Seconds between subscription polls when no notification arrives (default `1.0`).",
+    "SUIVI_ENVIRONMENT": "`production` (default) or `development`; development allows session cookies over plain HTTP.",
+    "SUIVI_SESSION_IDLE_MINUTES": "Minutes without activity after which a staff session ends (default `30`).",
 }
 
 
@@ -38,6 +40,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     key_cache_size: int = 10_000
     poll_interval: float = 1.0
+    environment: str = "production"
+    session_idle_minutes: int = 30
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -52,6 +56,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             port=_int(environ, "SUIVI_PORT", 8000),
             key_cache_size=_int(environ, "SUIVI_KEY_CACHE_SIZE", 10_000),
             poll_interval=_float(environ, "SUIVI_POLL_INTERVAL", 1.0),
+            environment=_choice(environ, "SUIVI_ENVIRONMENT", ("production", "development")),
+            session_idle_minutes=_int(environ, "SUIVI_SESSION_IDLE_MINUTES", 30),
         )
 
     @property
@@ -61,6 +67,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.environment != "development"
 
 
 def _int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -81,3 +91,10 @@ def _float(environ: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number of seconds") from None
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = environ.get(name, choices[0])
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of: {', '.join(choices)}")
+    return raw

@@ -19,8 +19,8 @@ class ApplicationError(Exception):
 class NotAuthorisedError(ApplicationError):
     """The actor may not do this. Says what was refused, never about whom."""
 
-    def __init__(self, category: Category, scope: Scope = Scope.ALL) -> None:
+    def __init__(self, category: Category, scope: Scope = Scope.ALL, *, action: str = "write") -> None:
         what = str(category) if scope is Scope.ALL else f"{category} ({scope})"
-        super().__init__(f"not authorised to write {what} data")
+        super().__init__(f"not authorised to {action} {what} data")
         self.category = category
         self.scope = scope

@@ -1,0 +1,123 @@
+"""Reading a person's data: need-to-know first, and every read recorded as an access event.
+
+A view asks ``open_for_reading`` before it reads anything. It works out how the staff
+member stands to the person (own caseload, own cohort, a break-glass reason, and the
+person's consents to share), asks the access policy which categories may be read, and
+records the access (who, which view, which purpose, on which basis) before the data
+goes out. Break-glass access is flagged for the DPO.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID, uuid4
+
+from domain.access import AccessRecord
+from domain.base import Category
+from domain.consent import ConsentRecord, Purpose, consent_record_id
+from domain.policy import Grant, Relation, Role, Scope, access
+from projections.caseload import caseload_of
+from projections.roster import learner_of_trainer
+from service.application.errors import NotAuthorisedError
+from service.http.deps import Services
+from service.http.security import Principal
+from service.repository import Repository
+
+
+class ReadPurpose(enum.StrEnum):
+    FOLLOW_UP = "follow_up"
+    TRAINING = "training"
+    OFFICE_HOURS = "office_hours"
+    REFERRAL = "referral"
+    DATA_PROTECTION = "data_protection"
+
+
+@dataclass(frozen=True)
+class ReadGrant:
+    person_id: UUID
+    grants: dict[Category, Grant]
+    basis: str
+    break_glass: bool
+
+    def may_read(self, category: Category, scope: Scope = Scope.ALL) -> bool:
+        return self.grants[category].allows_read(scope)
+
+    @property
+    def categories(self) -> frozenset[str]:
+        """The categories readable in full (not only through an export or a narrow scope)."""
+        return frozenset(str(c) for c, g in self.grants.items() if g.allows_read(Scope.ALL))
+
+
+async def open_for_reading(
+    services: Services,
+    principal: Principal,
+    person_id: UUID,
+    view: str,
+    purpose: ReadPurpose,
+    *,
+    needs: Category = Category.IDENTITY,
+    break_glass_reason: str | None = None,
+) -> ReadGrant:
+    """Authorise one view of one person (``needs`` must be readable) and record the access."""
+    repository = Repository(services.runtime.store)
+    consents = await repository.get(ConsentRecord, consent_record_id(person_id))  # 404 or 410 first
+    today = services.clock().date()
+    relation = await _relation(services, principal, person_id, consents, today, break_glass_reason)
+    grants = access(principal.staff.roles, relation)
+    if not any(grants[needs].allows_read(scope) for scope in Scope if scope is not Scope.EXPORT_ONLY):
+        raise NotAuthorisedError(needs, action="read")
+    break_glass = grants[Category.SOCIAL_LEGAL].break_glass and grants[Category.SOCIAL_LEGAL].allows_read()
+    basis = _basis(relation, consents, today, break_glass)
+    record = AccessRecord.record(
+        uuid4(),
+        person_id,
+        principal.staff.staff_id,
+        view,
+        str(purpose),
+        basis,
+        services.clock(),
+        break_glass=break_glass,
+        reason=break_glass_reason if break_glass else None,
+    )
+    await repository.save(record, actor_id=principal.staff.staff_id)
+    return ReadGrant(person_id, grants, basis, break_glass)
+
+
+async def _relation(
+    services: Services,
+    principal: Principal,
+    person_id: UUID,
+    consents: ConsentRecord,
+    today: date,
+    break_glass_reason: str | None,
+) -> Relation:
+    roles = principal.staff.roles
+    staff_id = principal.staff.staff_id
+    async with services.runtime.pool.acquire() as db:
+        in_caseload = Role.SOCIAL_WORKER in roles and await caseload_of(db, staff_id, person_id)
+        in_cohort = Role.TRAINER in roles and await learner_of_trainer(db, staff_id, person_id)
+    return Relation(
+        in_own_caseload=in_caseload,
+        in_own_cohort=in_cohort,
+        break_glass_reason=None if in_caseload else break_glass_reason,
+        shares_training_with_social_legal=consents.allows(Purpose.SHARE_TRAINING_WITH_SOCIAL_LEGAL, today),
+        shares_office_hours_with_trainers=consents.allows(Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS, today),
+    )
+
+
+def _basis(relation: Relation, consents: ConsentRecord, today: date, break_glass: bool) -> str:
+    """Which relation, rule or consent this read relies on (kept in the access log)."""
+    parts = []
+    if break_glass:
+        parts.append("break_glass")
+    if relation.in_own_caseload:
+        parts.append("caseload")
+    if relation.in_own_cohort:
+        parts.append("cohort")
+    for purpose in (Purpose.SHARE_TRAINING_WITH_SOCIAL_LEGAL, Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS):
+        consent = consents.basis_for(purpose, today)
+        if consent is not None:
+            parts.append(f"consent:{consent.consent_record_id}:{consent.given_version}")
+    return ";".join(parts) or "role"

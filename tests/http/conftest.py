@@ -1,0 +1,109 @@
+"""An app on a fresh database, staff in every role, and clients signed in as each."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from domain.policy import Role
+from service.app import create_app
+from service.projection_runner import ProjectionRunner
+from service.read_models import all_projections
+from service.runtime import Runtime, open_runtime
+from service.staff.accounts import StaffAccounts
+
+PASSWORD = "correct horse battery"
+ROLES = {
+    "social_worker": Role.SOCIAL_WORKER,
+    "other_social_worker": Role.SOCIAL_WORKER,
+    "trainer": Role.TRAINER,
+    "helper": Role.OFFICE_HOURS_HELPER,
+    "dpo": Role.DPO,
+    "admin": Role.ADMIN,
+}
+
+
+async def no_wait(_: float) -> None:
+    return None
+
+
+@dataclass
+class Api:
+    """A client signed in with a bearer token, for one role."""
+
+    client: AsyncTestClient[Litestar]
+    token: str
+    staff_id: str
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        return await self.client.request(method, url, headers=headers, **kwargs)
+
+    async def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("GET", url, **kwargs)
+
+    async def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return await self.request("POST", url, **kwargs)
+
+
+@pytest.fixture
+def app(database_url: str, master_key, clock) -> Litestar:
+    return create_app(
+        partial(open_runtime, database_url, master_key, clock=clock),
+        run_projections=False,
+        clock=clock,
+        secure_cookies=False,
+        sign_in_delay=no_wait,
+    )
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    async with AsyncTestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def runtime_of(runtime: Runtime):
+    """The test's own runtime on the app's database (the app runs its own on another event loop)."""
+
+    def get() -> Runtime:
+        return runtime
+
+    return get
+
+
+@pytest.fixture
+async def staff(client, runtime_of, clock) -> dict[str, Api]:
+    accounts = StaffAccounts(runtime_of().pool)
+    signed_in = {}
+    for name, role in ROLES.items():
+        member = await accounts.create(
+            name.replace("_", "."), name.replace("_", " ").title(), PASSWORD, [role], clock()
+        )
+        response = await client.post(
+            "/auth/sign-in", json={"username": member.username, "password": PASSWORD, "mode": "bearer"}
+        )
+        assert response.status_code == 200, response.text
+        signed_in[name] = Api(client, response.json()["token"], str(member.staff_id))
+    return signed_in
+
+
+@pytest.fixture
+def project(runtime_of):
+    """Bring every read model up to date (the app under test runs no projections of its own)."""
+
+    async def catch_up() -> None:
+        runtime = runtime_of()
+        runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
+        for name in runner.projections:
+            await runner.catch_up(name)
+
+    return catch_up
