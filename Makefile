@@ -13,8 +13,9 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# Local development: cookies work over plain http://127.0.0.1. Production sets nothing, so cookies are Secure.
 serve: $(INSTALLED)
-	$(BIN)/suivi serve $(if $(DEMO),--demo)
+	SUIVI_ENVIRONMENT=$${SUIVI_ENVIRONMENT:-development} $(BIN)/suivi serve $(if $(DEMO),--demo)
 
 demo:
 	$(MAKE) serve DEMO=1

@@ -75,5 +75,6 @@ def create_app(
         middleware=[request_log_middleware],
         openapi_config=OpenAPIConfig(title="Suivi", version="1", path="/schema"),
         response_cache_config=ResponseCacheConfig(),
+        logging_config=None,  # service.http.logging configures JSON logs once, for the whole process
         debug=debug,
     )

@@ -11,13 +11,18 @@ from pathlib import Path
 
 import asyncpg
 
+from domain.policy import Role
 from service import commands
 from service.embedded_pg import EmbeddedPostgresError
 from service.keys.master_key import MasterKeyError
 from service.migrations import MigrationError
 from service.settings import Settings, SettingsError
+from service.staff.accounts import UsernameTakenError
+from service.staff.passwords import WeakPasswordError
 
 _EXPECTED_ERRORS = (
+    UsernameTakenError,
+    WeakPasswordError,
     MasterKeyError,
     SettingsError,
     MigrationError,
@@ -38,11 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("verify", help="check the event log for tampering (needs no keys)")
     sub.add_parser("checkpoint", help="sign a checkpoint of the event log")
     sub.add_parser("worker", help="keep the read models up to date (without serving HTTP)")
+    sub.add_parser("demo", help="load the fictional demo dataset into an empty database")
     projections = sub.add_parser("projections", help="read-model projections")
     projections_sub = projections.add_subparsers(dest="projections_command", required=True)
     projections_sub.add_parser("status", help="position, lag and state of each projection")
     rebuild = projections_sub.add_parser("rebuild", help="rebuild one projection from position zero")
     rebuild.add_argument("name")
+    staff = sub.add_parser("staff", help="staff accounts")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("add", help="create a staff account (this is how the first admin is made)")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="the name shown to colleagues")
+    add.add_argument(
+        "--role", action="append", required=True, choices=[str(r) for r in Role], help="repeat for several roles"
+    )
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     keys = sub.add_parser("keys", help="master key operations")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     rotate = keys_sub.add_parser("rotate", help="re-wrap every data key under a new master key")

@@ -5,15 +5,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
+import signal
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import asyncpg
 
+from domain.policy import Role
 from service.app import create_app
-from service.database import database_url
+from service.application.context import ApplicationContext
+from service.database import create_pool, database_url
+from service.demo import DEMO_STAFF, load_demo
 from service.eventstore.tamper import verify, write_checkpoint
 from service.http.logging import configure_logging
 from service.keys import master_key
@@ -22,16 +28,18 @@ from service.projection_runner import ProjectionRunner, projection_states, reque
 from service.read_models import PROJECTION_SCHEMAS, all_projections
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
+from service.staff.accounts import StaffAccounts
+from service.staff.passwords import WeakPasswordError
 
 
 def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
     import uvicorn
 
-    if demo:
-        print("suivi: the demo dataset is not available yet; starting without it")
     with database_url(settings) as url:
         key = master_key.load(settings.master_key_hex, settings.key_file, create=settings.embedded)
         asyncio.run(_migrate(url))
+        if demo:
+            asyncio.run(_load_demo_if_empty(url, key))
         factory = partial(
             open_runtime,
             url,
@@ -48,6 +56,9 @@ def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
         )
         config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
         print(f"suivi: serving on http://{settings.host}:{settings.port}")
+        # uvicorn re-raises SIGTERM once it has shut down; exiting through SystemExit
+        # (rather than the default handler) lets the embedded server stop with us.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.Server(config).run()
     return 0
 
@@ -59,6 +70,11 @@ async def run(arguments: argparse.Namespace, settings: Settings) -> int:
         return await _with_url(settings, _verify_command)
     if arguments.command == "checkpoint":
         return await _with_url(settings, partial(_checkpoint_command, settings))
+    if arguments.command == "staff":
+        password = _new_password(arguments.password_stdin)
+        return await _with_url(settings, partial(_staff_add_command, arguments, password))
+    if arguments.command == "demo":
+        return await _with_url(settings, partial(_demo_command, settings))
     if arguments.command == "worker":
         return await _with_url(settings, partial(_worker_command, settings))
     if arguments.command == "projections":
@@ -128,6 +144,48 @@ async def _rotate_command(settings: Settings, new_key_file: Path | None, url: st
     else:
         print(f"suivi: re-wrapped {count} data keys. Set SUIVI_MASTER_KEY to the new key now:")
         print(new.to_hex())
+    return 0
+
+
+def _new_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != first:
+        raise WeakPasswordError("the two passwords differ")
+    return first
+
+
+async def _staff_add_command(arguments: argparse.Namespace, password: str, url: str) -> int:
+    await _migrate(url)
+    pool = await create_pool(url, min_size=1, max_size=2)
+    try:
+        member = await StaffAccounts(pool).create(
+            arguments.username, arguments.name, password, [Role(r) for r in arguments.role], datetime.now(UTC)
+        )
+    finally:
+        await pool.close()
+    print(f"suivi: created {member.username} ({', '.join(sorted(member.roles))})")
+    return 0
+
+
+async def _demo_command(settings: Settings, url: str) -> int:
+    key = master_key.load(settings.master_key_hex, settings.key_file, create=settings.embedded)
+    await _migrate(url)
+    return await _load_demo_if_empty(url, key)
+
+
+async def _load_demo_if_empty(url: str, key: master_key.MasterKey) -> int:
+    async with _runtime(url, key) as runtime:
+        async with runtime.pool.acquire() as connection:
+            used = await connection.fetchval("SELECT EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM staff)")
+        if used:
+            print("suivi: the database already holds data; the demo dataset is only loaded into an empty one")
+            return 0
+        counts = await load_demo(ApplicationContext.from_runtime(runtime), StaffAccounts(runtime.pool),
+                                 datetime.now(UTC))
+    print("suivi: demo dataset loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    print("suivi: sign in as " + ", ".join(f"{u} / {p} ({r})" for u, _, r, p in DEMO_STAFF))
     return 0
 
 

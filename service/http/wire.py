@@ -21,14 +21,15 @@ class Changed(msgspec.Struct, frozen=True):
     """What a command answers: the ids it created and the new version of each stream it changed."""
 
     versions: dict[str, int]
-    ids: dict[str, UUID | str | None]
+    ids: dict[str, str | None]
+    """Ids (and the file number) the command created or touched, by name."""
 
 
 def changed(outcome: msgspec.Struct, status: int = 200, etag_of: UUID | None = None) -> Response[Changed]:
     """The command result as wire type, with an ETag when one aggregate is the subject."""
     fields = msgspec.structs.asdict(outcome)
     versions = {str(k): v for k, v in fields.pop("versions").items()}
-    ids = {k: v for k, v in fields.items() if isinstance(v, UUID | str) or v is None}
+    ids = {k: None if v is None else str(v) for k, v in fields.items() if isinstance(v, UUID | str) or v is None}
     headers = {}
     if etag_of is not None and str(etag_of) in versions:
         headers["ETag"] = f'"{versions[str(etag_of)]}"'
