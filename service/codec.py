@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -30,6 +30,7 @@ class EventCodec:
     def __init__(self) -> None:
         self._encoder = msgspec.msgpack.Encoder()
         self._topics: dict[type, str] = {}
+        self._plans: dict[str, _Plan] = {}
 
     def topic_of(self, event: object) -> str:
         return self.topic_of_class(type(event))
@@ -50,35 +51,41 @@ class EventCodec:
     def decode(self, topic: str, payload: bytes, stream_id: UUID, version: int) -> Any:
         """The event, of the class the topic names (typed Any: the topic decides)."""
         try:
-            event_class = _resolve(topic)
-            shape = _shape(event_class)
-            target = getattr(event_class, _CLASS_VERSION, 1)
-            if target == 1:
-                fields = _decoder(shape).decode(payload)
+            plan = self._plans.get(topic)
+            if plan is None:
+                plan = self._plans[topic] = _Plan.of(topic)
+            if plan.class_version == 1:
+                fields = plan.decoder.decode(payload)
             else:
                 state = msgspec.msgpack.decode(payload)
                 stored = state.pop(_CLASS_VERSION, 1)
-                while stored < target:
-                    getattr(event_class, f"upcast_v{stored}_v{stored + 1}")(state)
+                while stored < plan.class_version:
+                    getattr(plan.event_class, f"upcast_v{stored}_v{stored + 1}")(state)
                     stored += 1
-                fields = msgspec.convert(state, shape, strict=False)
+                fields = msgspec.convert(state, plan.shape, strict=False)
         except (msgspec.DecodeError, msgspec.ValidationError, AttributeError, TypeError, ValueError) as error:
             raise CodecError(f"cannot decode an event of topic {topic}: {type(error).__name__}") from None
-        state = {"originator_id": stream_id, "originator_version": version}
-        state.update(zip(fields.__struct_fields__, msgspec.structs.astuple(fields), strict=True))
-        event: object = object.__new__(event_class)
+        state = msgspec.structs.asdict(fields)
+        state["originator_id"] = stream_id
+        state["originator_version"] = version
+        event: object = object.__new__(plan.event_class)
         object.__setattr__(event, "__dict__", state)
         return event
 
 
-@cache
-def _topic(event_class: type) -> str:
-    return get_topic(event_class)
+class _Plan(NamedTuple):
+    """How to decode one topic, worked out once per codec."""
 
+    event_class: type
+    shape: type[msgspec.Struct]
+    decoder: msgspec.msgpack.Decoder[Any]
+    class_version: int
 
-@cache
-def _resolve(topic: str) -> type:
-    return typing.cast(type, resolve_topic(topic))
+    @classmethod
+    def of(cls, topic: str) -> _Plan:
+        event_class = typing.cast(type, resolve_topic(topic))
+        shape = _shape(event_class)
+        return cls(event_class, shape, msgspec.msgpack.Decoder(shape), getattr(event_class, _CLASS_VERSION, 1))
 
 
 @cache
@@ -97,8 +104,3 @@ def _shape(event_class: type) -> type[msgspec.Struct]:
         else:
             fields.append((field.name, annotation))
     return msgspec.defstruct(event_class.__qualname__, fields, kw_only=True)
-
-
-@cache
-def _decoder(shape: type[msgspec.Struct]) -> msgspec.msgpack.Decoder[Any]:
-    return msgspec.msgpack.Decoder(shape)

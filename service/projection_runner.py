@@ -108,7 +108,7 @@ class ProjectionRunner:
 
     async def _run(self, projection: Projection) -> None:
         await self._set_status(projection.name, "running")
-        wake = self._runtime.notifier.waiter()
+        wake = await self._runtime.notifier.waiter()
         try:
             cursor = await self._cursor(projection.schema)
             while True:
@@ -124,7 +124,7 @@ class ProjectionRunner:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), self._runtime.poll_interval)
         finally:
-            self._runtime.notifier.drop(wake)
+            await self._runtime.notifier.drop(wake)
 
     async def _step(self, projection: Projection, schema: str, cursor: LogCursor) -> tuple[LogCursor, bool]:
         """Apply the next batch and its tracking position in one transaction."""

@@ -11,7 +11,7 @@ import asyncpg
 
 from service.database import create_pool
 from service.eventstore.store import Clock, PostgresEventStore
-from service.eventstore.subscription import EVENTS_CHANNEL, LogNotifier
+from service.eventstore.subscription import LogNotifier
 from service.keys.master_key import MasterKey
 from service.keys.subject_keys import KEY_ERASED_CHANNEL, KeyStore
 
@@ -37,14 +37,14 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     pool = await create_pool(url, max_size=pool_size)
     listener: asyncpg.Connection | None = None
-    notifier = LogNotifier(pool)
+    notifier = LogNotifier()
     try:
         keys = KeyStore(pool, master_key, cache_size=key_cache_size)
         await keys.check_master_key()
         await keys.reapply_erasure_ledger()
         listener = await asyncpg.connect(url)
-        await listener.add_listener(EVENTS_CHANNEL, notifier.wake_local)
         await listener.add_listener(KEY_ERASED_CHANNEL, keys.on_key_erased)
+        notifier = LogNotifier(pool, listener)
         store = PostgresEventStore(pool, keys, clock=clock, on_append=notifier.appended)
         yield Runtime(pool, keys, store, notifier, poll_interval)
     finally:

@@ -24,16 +24,42 @@ def chain_hash(
     key_version: int,
     payload: bytes,
 ) -> bytes:
-    digest = hashlib.sha256(previous)
-    digest.update(stream_id.bytes)
-    digest.update(version.to_bytes(4, "big"))
-    digest.update(topic.encode() + b"\0" + category.encode() + b"\0")
-    digest.update(subject_id.bytes if subject_id else _NO_ID)
-    digest.update(actor_id.bytes if actor_id else _NO_ID)
-    digest.update(((recorded_at - _EPOCH) // timedelta(microseconds=1)).to_bytes(8, "big", signed=True))
-    digest.update(key_version.to_bytes(4, "big"))
-    digest.update(payload)
-    return digest.digest()
+    return chain_hash_of(
+        previous, stream_id.bytes, version, topic, category, subject_id, command_prefix(recorded_at, actor_id),
+        key_version, payload,
+    )
+
+
+def command_prefix(recorded_at: datetime, actor_id: UUID | None) -> bytes:
+    """The part of every row's hash that one command shares: who, and when (to the microsecond)."""
+    micros = (recorded_at - _EPOCH) // timedelta(microseconds=1)
+    return (actor_id.bytes if actor_id else _NO_ID) + micros.to_bytes(8, "big", signed=True)
+
+
+def chain_hash_of(
+    previous: bytes,
+    stream: bytes,
+    version: int,
+    topic: str,
+    category: str,
+    subject_id: UUID | None,
+    command: bytes,
+    key_version: int,
+    payload: bytes,
+) -> bytes:
+    """sha256(previous ‖ stream ‖ version ‖ topic ‖ category ‖ subject ‖ actor ‖ time ‖ key version ‖ payload)."""
+    return hashlib.sha256(
+        b"".join((
+            previous,
+            stream,
+            version.to_bytes(4, "big"),
+            f"{topic}\0{category}\0".encode(),
+            subject_id.bytes if subject_id else _NO_ID,
+            command,
+            key_version.to_bytes(4, "big"),
+            payload,
+        ))
+    ).digest()
 
 
 def associated_data(stream_id: UUID, version: int, topic: str) -> bytes:

@@ -24,51 +24,53 @@ _LAST_RETRY = 0.05
 class LogNotifier:
     """Wakes subscribers here at once, and in other processes through NOTIFY.
 
-    NOTIFY is sent outside the append transaction and coalesced, because a NOTIFY inside
-    it would serialise every commit on PostgreSQL's notification queue lock.
+    NOTIFY is sent after the append commits, at most once per ``NOTIFY_EVERY`` per process:
+    each NOTIFY is a transaction of its own that waits for a WAL flush and wakes every
+    listener, so one per append would cost more than the append. A process LISTENs only
+    while something in it subscribes; a missed wake-up is caught by the polling fallback.
     """
 
-    def __init__(self, pool: asyncpg.Pool | None = None) -> None:
+    NOTIFY_EVERY = 0.025
+
+    def __init__(self, pool: asyncpg.Pool | None = None, listener: asyncpg.Connection | None = None) -> None:
         self._pool = pool
+        self._listener = listener
         self._waiters: set[asyncio.Event] = set()
         self._sending: asyncio.Task[None] | None = None
-        self._again = False
 
     def appended(self) -> None:
         self.wake_local()
-        if self._pool is None:
-            return
-        if self._sending is None or self._sending.done():
-            self._sending = asyncio.get_running_loop().create_task(self._send())
-        else:
-            self._again = True
+        if self._pool is not None and (self._sending is None or self._sending.done()):
+            self._sending = asyncio.get_running_loop().create_task(self._send_soon())
 
     def wake_local(self, *_: object) -> None:
         for waiter in self._waiters:
             waiter.set()
 
-    async def _send(self) -> None:
+    async def _send_soon(self) -> None:
         assert self._pool is not None
-        while True:
-            self._again = False
-            with contextlib.suppress(asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
-                async with self._pool.acquire() as connection:
-                    await connection.execute(f"NOTIFY {EVENTS_CHANNEL}")
-            if not self._again:
-                return
+        await asyncio.sleep(self.NOTIFY_EVERY)  # every append until then rides on this NOTIFY
+        with contextlib.suppress(asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
+            async with self._pool.acquire() as connection:
+                await connection.execute(f"NOTIFY {EVENTS_CHANNEL}")
 
-    def waiter(self) -> asyncio.Event:
+    async def waiter(self) -> asyncio.Event:
+        if not self._waiters and self._listener is not None:
+            await self._listener.add_listener(EVENTS_CHANNEL, self.wake_local)
         event = asyncio.Event()
         self._waiters.add(event)
         return event
 
-    def drop(self, event: asyncio.Event) -> None:
+    async def drop(self, event: asyncio.Event) -> None:
         self._waiters.discard(event)
+        if not self._waiters and self._listener is not None and not self._listener.is_closed():
+            with contextlib.suppress(asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
+                await self._listener.remove_listener(EVENTS_CHANNEL, self.wake_local)
 
     async def close(self) -> None:
         if self._sending is not None:
-            with contextlib.suppress(Exception):
-                await self._sending
+            self._sending.cancel()
+            await asyncio.gather(self._sending, return_exceptions=True)
 
 
 async def subscribe(
@@ -80,7 +82,7 @@ async def subscribe(
     poll_interval: float = 1.0,
 ) -> AsyncIterator[list[RecordedEvent]]:
     """Yield batches of events after ``after`` forever; each event exactly once, in order."""
-    wake = notifier.waiter()
+    wake = await notifier.waiter()
     cursor = after
     retry = _FIRST_RETRY
     try:
@@ -100,4 +102,4 @@ async def subscribe(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), poll_interval)
     finally:
-        notifier.drop(wake)
+        await notifier.drop(wake)
