@@ -25,8 +25,15 @@ def chain_hash(
     payload: bytes,
 ) -> bytes:
     return chain_hash_of(
-        previous, stream_id.bytes, version, topic, category, subject_id, command_prefix(recorded_at, actor_id),
-        key_version, payload,
+        previous,
+        stream_id.bytes,
+        version,
+        topic,
+        category,
+        subject_id,
+        command_prefix(recorded_at, actor_id),
+        key_version,
+        payload,
     )
 
 
@@ -49,16 +56,18 @@ def chain_hash_of(
 ) -> bytes:
     """sha256(previous ‖ stream ‖ version ‖ topic ‖ category ‖ subject ‖ actor ‖ time ‖ key version ‖ payload)."""
     return hashlib.sha256(
-        b"".join((
-            previous,
-            stream,
-            version.to_bytes(4, "big"),
-            f"{topic}\0{category}\0".encode(),
-            subject_id.bytes if subject_id else _NO_ID,
-            command,
-            key_version.to_bytes(4, "big"),
-            payload,
-        ))
+        b"".join(
+            (
+                previous,
+                stream,
+                version.to_bytes(4, "big"),
+                f"{topic}\0{category}\0".encode(),
+                subject_id.bytes if subject_id else _NO_ID,
+                command,
+                key_version.to_bytes(4, "big"),
+                payload,
+            )
+        )
     ).digest()
 
 

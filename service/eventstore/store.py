@@ -221,8 +221,15 @@ class PostgresEventStore:
                 key_version = key.version
                 payload = key.encrypt(payload, associated_data(event.stream_id, event.version, event.topic))
             hash_ = chain_hash_of(
-                previous[event.stream_id], stream, event.version, event.topic, event.category, event.subject_id,
-                command, key_version, payload,
+                previous[event.stream_id],
+                stream,
+                event.version,
+                event.topic,
+                event.category,
+                event.subject_id,
+                command,
+                key_version,
+                payload,
             )
             previous[event.stream_id] = hash_
             heads[event.stream_id] = (event.version, hash_)

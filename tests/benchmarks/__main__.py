@@ -52,8 +52,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--events", type=_ints, default=[1, 10, 100], help="events per command, e.g. 1,10,100")
     parser.add_argument("--catch-up-events", type=int, default=200_000, help="log size to catch up on; 0 skips")
     parser.add_argument("--batch-size", type=int, default=1000, help="catch-up batch size (default 1000)")
-    parser.add_argument("--no-idempotency-key", dest="idempotency", action="store_false",
-                        help="append without an idempotency key (default: every command has one)")
+    parser.add_argument(
+        "--no-idempotency-key",
+        dest="idempotency",
+        action="store_false",
+        help="append without an idempotency key (default: every command has one)",
+    )
     return parser.parse_args(argv)
 
 
@@ -83,26 +87,28 @@ def _catch_up(url: str, master: MasterKey, args: argparse.Namespace) -> None:
     seconds = asyncio.run(catch_up.fill(url, master, total))
     print(f"## Catch-up over {total:,} personal events (filled through the store in {seconds:.0f} s)\n")
     readers = {
-        "raw SELECT through asyncpg (no decryption, no decoding)":
-            lambda: catch_up.raw_select_rate(url, total, batch),
-        "store.read_log (decrypted, not decoded)":
-            lambda: catch_up.read_log_rate(url, master, total, batch),
-        "subscribe + EventCodec.decode (decrypted and decoded)":
-            lambda: catch_up.subscription_rate(url, master, total, batch),
+        "raw SELECT through asyncpg (no decryption, no decoding)": lambda: catch_up.raw_select_rate(url, total, batch),
+        "store.read_log (decrypted, not decoded)": lambda: catch_up.read_log_rate(url, master, total, batch),
+        "subscribe + EventCodec.decode (decrypted and decoded)": lambda: catch_up.subscription_rate(
+            url, master, total, batch
+        ),
     }
     samples: dict[str, list[float]] = {name: [] for name in readers}
     for _ in range(args.reps):
         for name, read in readers.items():
             samples[name].append(asyncio.run(read()))
     raw = next(iter(samples.values()))
-    rows = [[name, rate(statistics.median(s)), f"{paired_ratio(s, raw):.2f}", f"{spread(s):.0%}"]
-            for name, s in samples.items()]
-    print(f"Batches of {batch}, one reader, fresh runtime (cold key cache) per run; "
-          f"median of {args.reps} runs.\n")
+    rows = [
+        [name, rate(statistics.median(s)), f"{paired_ratio(s, raw):.2f}", f"{spread(s):.0%}"]
+        for name, s in samples.items()
+    ]
+    print(f"Batches of {batch}, one reader, fresh runtime (cold key cache) per run; median of {args.reps} runs.\n")
     print(table(["reader", "events/s", "vs raw SELECT", "spread"], rows))
     headline = statistics.median(samples["subscribe + EventCodec.decode (decrypted and decoded)"])
-    print(f"\nTarget: catch-up >= {TARGET_CATCH_UP:,} events/s: {rate(headline)} "
-          f"({verdict(headline, TARGET_CATCH_UP)}).\n")
+    print(
+        f"\nTarget: catch-up >= {TARGET_CATCH_UP:,} events/s: {rate(headline)} "
+        f"({verdict(headline, TARGET_CATCH_UP)}).\n"
+    )
 
 
 def _appends(url: str, master: MasterKey, args: argparse.Namespace) -> None:
@@ -111,8 +117,9 @@ def _appends(url: str, master: MasterKey, args: argparse.Namespace) -> None:
     results: dict[tuple[int, int], dict[str, list[float]]] = {}
     for writers in args.writers:
         groups = {
-            system: WriterGroup([WriterSpec(system, url, i, secrets[system], args.idempotency)
-                                 for i in range(writers)]).start()
+            system: WriterGroup(
+                [WriterSpec(system, url, i, secrets[system], args.idempotency) for i in range(writers)]
+            ).start()
             for system in SYSTEMS
         }
         try:
@@ -123,7 +130,7 @@ def _appends(url: str, master: MasterKey, args: argparse.Namespace) -> None:
             for rep in range(args.reps):
                 for events in args.events:
                     cell = results.setdefault((writers, events), {s: [] for s in SYSTEMS})
-                    for system in SYSTEMS[rep % 3:] + SYSTEMS[: rep % 3]:  # rotate who goes first
+                    for system in SYSTEMS[rep % 3 :] + SYSTEMS[: rep % 3]:  # rotate who goes first
                         cell[system].append(groups[system].run(events, args.window))
         finally:
             for group in groups.values():
@@ -135,30 +142,44 @@ def _appends(url: str, master: MasterKey, args: argparse.Namespace) -> None:
 def _print_appends(results: dict[tuple[int, int], dict[str, list[float]]], args: argparse.Namespace) -> None:
     keyed = "with" if args.idempotency else "without"
     print("## Appends: personal events (~200-byte msgspec payload, AES-256-GCM), events per second\n")
-    print(f"Each writer is a separate process with its own connections; every command is {keyed} an "
-          "idempotency key and alternately starts a stream or continues one. "
-          f"Median of {args.reps} windows of {args.window:g} s; ratios are medians of the ratios "
-          "of windows run back to back.\n")
+    print(
+        f"Each writer is a separate process with its own connections; every command is {keyed} an "
+        "idempotency key and alternately starts a stream or continues one. "
+        f"Median of {args.reps} windows of {args.window:g} s; ratios are medians of the ratios "
+        "of windows run back to back.\n"
+    )
     rows, spreads = [], {s: 0.0 for s in SYSTEMS}
     for (writers, events), cell in results.items():
         medians = {s: statistics.median(v) for s, v in cell.items()}
         for system, values in cell.items():
             spreads[system] = max(spreads[system], spread(values))
-        rows.append([str(writers), str(events), rate(medians["suivi"]), rate(medians["raw"]),
-                     rate(medians["eventsourcing"]), f"{paired_ratio(cell['suivi'], cell['raw']):.2f}",
-                     f"{paired_ratio(cell['suivi'], cell['eventsourcing']):.2f}"])
-    print(table(["writers", "events/cmd", "suivi", "raw INSERT", "eventsourcing", "suivi/raw",
-                 "suivi/eventsourcing"], rows))
-    print("\nLargest spread (max - min) / median of any cell: "
-          + ", ".join(f"{s} {v:.0%}" for s, v in spreads.items()))
+        rows.append(
+            [
+                str(writers),
+                str(events),
+                rate(medians["suivi"]),
+                rate(medians["raw"]),
+                rate(medians["eventsourcing"]),
+                f"{paired_ratio(cell['suivi'], cell['raw']):.2f}",
+                f"{paired_ratio(cell['suivi'], cell['eventsourcing']):.2f}",
+            ]
+        )
+    print(
+        table(
+            ["writers", "events/cmd", "suivi", "raw INSERT", "eventsourcing", "suivi/raw", "suivi/eventsourcing"], rows
+        )
+    )
+    print("\nLargest spread (max - min) / median of any cell: " + ", ".join(f"{s} {v:.0%}" for s, v in spreads.items()))
     cell = results.get((TARGET_WRITERS, TARGET_EVENTS))
     if cell is not None:
         of_raw = paired_ratio(cell["suivi"], cell["raw"])
         of_es = paired_ratio(cell["suivi"], cell["eventsourcing"])
-        print(f"\nTargets at {TARGET_WRITERS} writers x {TARGET_EVENTS} events: "
-              f"suivi/raw {of_raw:.2f} >= {TARGET_OF_RAW:.2f} ({verdict(of_raw, TARGET_OF_RAW)}); "
-              f"suivi/eventsourcing {of_es:.2f} >= {TARGET_OF_EVENTSOURCING:.1f} "
-              f"({verdict(of_es, TARGET_OF_EVENTSOURCING)}).")
+        print(
+            f"\nTargets at {TARGET_WRITERS} writers x {TARGET_EVENTS} events: "
+            f"suivi/raw {of_raw:.2f} >= {TARGET_OF_RAW:.2f} ({verdict(of_raw, TARGET_OF_RAW)}); "
+            f"suivi/eventsourcing {of_es:.2f} >= {TARGET_OF_EVENTSOURCING:.1f} "
+            f"({verdict(of_es, TARGET_OF_EVENTSOURCING)})."
+        )
 
 
 if __name__ == "__main__":

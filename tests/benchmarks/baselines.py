@@ -134,9 +134,7 @@ class EventsourcingWriter:
         self._plan = Plan([uuid4() for _ in range(SUBJECTS_PER_WRITER)], seed=2000 + spec.index)
 
     def open(self) -> None:
-        self._datastore = PostgresDatastore(
-            **psycopg_params(self._spec.url), schema=ES_SCHEMA, pool_size=1
-        )
+        self._datastore = PostgresDatastore(**psycopg_params(self._spec.url), schema=ES_SCHEMA, pool_size=1)
         self._recorder = PostgresApplicationRecorder(self._datastore, events_table_name=ES_TABLE)
 
     def command(self, events: int) -> None:

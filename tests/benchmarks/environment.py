@@ -110,5 +110,7 @@ async def server_facts(url: str) -> str:
     finally:
         await connection.close()
     assert row is not None
-    return (f"PostgreSQL {row['version']}, fsync={row['fsync']}, synchronous_commit={row['sync']}, "
-            f"shared_buffers={row['buffers']}")
+    return (
+        f"PostgreSQL {row['version']}, fsync={row['fsync']}, synchronous_commit={row['sync']}, "
+        f"shared_buffers={row['buffers']}"
+    )

@@ -12,8 +12,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     def line(cells: Sequence[str]) -> str:
         return "| " + " | ".join(str(c).rjust(w) for c, w in zip(cells, widths, strict=True)) + " |"
 
-    return "\n".join([line(header), "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|",
-                      *(line(row) for row in rows)])
+    return "\n".join(
+        [line(header), "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|", *(line(row) for row in rows)]
+    )
 
 
 def rate(value: float) -> str:
