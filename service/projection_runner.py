@@ -16,6 +16,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import msgspec
 
 from projections.base import Projection
@@ -95,7 +96,10 @@ class ProjectionRunner:
 
     async def _own_and_run(self, projection: Projection) -> None:
         lock = _lock_key(projection.name)
-        async with self._runtime.pool.acquire() as holder:
+        # The lock lives as long as its own connection (not a pooled one): if this process
+        # dies, PostgreSQL releases it and another worker takes the projection over.
+        holder = await asyncpg.connect(self._runtime.url)
+        try:
             while not await holder.fetchval("SELECT pg_try_advisory_lock($1)", lock):  # noqa: ASYNC110
                 # Another worker owns this projection; take over if it stops.
                 await asyncio.sleep(self._runtime.poll_interval * 5)
@@ -103,8 +107,8 @@ class ProjectionRunner:
                 await self._run(projection)
             except ProjectionFailedError as failure:
                 log.error("%s", failure)
-            finally:
-                await holder.execute("SELECT pg_advisory_unlock($1)", lock)
+        finally:
+            await holder.close()
 
     async def _run(self, projection: Projection) -> None:
         await self._set_status(projection.name, "running")
@@ -233,16 +237,16 @@ async def projection_states(runtime: Runtime, schemas: dict[str, str]) -> list[P
 async def request_rebuild(runtime: Runtime, runner: ProjectionRunner, name: str) -> str:
     """Rebuild here if no worker owns the projection; otherwise ask the worker that does."""
     lock = _lock_key(name)
-    async with runtime.pool.acquire() as holder:
+    holder = await asyncpg.connect(runtime.url)
+    try:
         if await holder.fetchval("SELECT pg_try_advisory_lock($1)", lock):
-            try:
-                await runner.rebuild(name)
-            finally:
-                await holder.execute("SELECT pg_advisory_unlock($1)", lock)
+            await runner.rebuild(name)
             return "rebuilt"
         await holder.execute(
             """INSERT INTO projection_status (name, state) VALUES ($1, 'rebuild_requested')
                ON CONFLICT (name) DO UPDATE SET state = 'rebuild_requested', updated_at = now()""",
             name,
         )
+    finally:
+        await holder.close()
     return "requested from the running worker"

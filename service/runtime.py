@@ -18,6 +18,7 @@ from service.keys.subject_keys import KEY_ERASED_CHANNEL, KeyStore
 
 @dataclass
 class Runtime:
+    url: str
     pool: asyncpg.Pool
     keys: KeyStore
     store: PostgresEventStore
@@ -36,19 +37,23 @@ async def open_runtime(
     poll_interval: float = 1.0,
 ) -> AsyncIterator[Runtime]:
     pool = await create_pool(url, max_size=pool_size)
+    # The key store has its own connections: code holding a pooled connection may need a key,
+    # and must never wait for the pool it is itself holding on to.
+    key_pool = await create_pool(url, min_size=1, max_size=4)
     listener: asyncpg.Connection | None = None
     notifier = LogNotifier()
     try:
-        keys = KeyStore(pool, master_key, cache_size=key_cache_size)
+        keys = KeyStore(key_pool, master_key, cache_size=key_cache_size)
         await keys.check_master_key()
         await keys.reapply_erasure_ledger()
         listener = await asyncpg.connect(url)
         await listener.add_listener(KEY_ERASED_CHANNEL, keys.on_key_erased)
         notifier = LogNotifier(pool, listener)
         store = PostgresEventStore(pool, keys, clock=clock, on_append=notifier.appended)
-        yield Runtime(pool, keys, store, notifier, poll_interval)
+        yield Runtime(url, pool, keys, store, notifier, poll_interval)
     finally:
         await notifier.close()
         if listener is not None:
             await listener.close()
         await pool.close()
+        await key_pool.close()

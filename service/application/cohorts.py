@@ -15,7 +15,7 @@ import msgspec
 from domain import workflows
 from domain.base import Category
 from domain.cohort import DEFAULT_CAPACITY, DEFAULT_HOURS_PER_DAY, Cohort
-from domain.training import TrainingRecord
+from domain.training import NotEnrolledError, TrainingRecord
 from service.application.authorisation import authorise, person_open_to, relation_to
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
@@ -53,6 +53,8 @@ class Enrolment(Outcome, frozen=True):
 class WithdrawFromCohort(msgspec.Struct, frozen=True):
     record_id: UUID
     reason: str
+    cohort_id: UUID | None = None
+    """When given, the record must belong to this cohort (the HTTP path names it)."""
 
 
 class Withdrawal(Outcome, frozen=True):
@@ -128,6 +130,8 @@ async def withdraw_from_cohort(
     async def decide(at: datetime) -> Decision[Withdrawal]:
         record = await ctx.repository.get(TrainingRecord, command.record_id)
         assert record.cohort_id is not None
+        if command.cohort_id not in (None, record.cohort_id):
+            raise NotEnrolledError(f"record {record.id} belongs to another cohort")
         cohort = await ctx.repository.get(Cohort, record.cohort_id)
         authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
         await person_open_to(ctx, actor, record.person_id)

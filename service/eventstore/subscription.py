@@ -37,6 +37,9 @@ class LogNotifier:
         self._listener = listener
         self._waiters: set[asyncio.Event] = set()
         self._sending: asyncio.Task[None] | None = None
+        # LISTEN and UNLISTEN run one at a time: subscribers starting together (every projection of a
+        # worker) would otherwise both see no waiter and send LISTEN at once on the one connection.
+        self._listening = asyncio.Lock()
 
     def appended(self) -> None:
         self.wake_local()
@@ -55,17 +58,19 @@ class LogNotifier:
                 await connection.execute(f"NOTIFY {EVENTS_CHANNEL}")
 
     async def waiter(self) -> asyncio.Event:
-        if not self._waiters and self._listener is not None:
-            await self._listener.add_listener(EVENTS_CHANNEL, self.wake_local)
         event = asyncio.Event()
-        self._waiters.add(event)
+        async with self._listening:
+            if not self._waiters and self._listener is not None:
+                await self._listener.add_listener(EVENTS_CHANNEL, self.wake_local)
+            self._waiters.add(event)
         return event
 
     async def drop(self, event: asyncio.Event) -> None:
-        self._waiters.discard(event)
-        if not self._waiters and self._listener is not None and not self._listener.is_closed():
-            with contextlib.suppress(asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
-                await self._listener.remove_listener(EVENTS_CHANNEL, self.wake_local)
+        async with self._listening:
+            self._waiters.discard(event)
+            if not self._waiters and self._listener is not None and not self._listener.is_closed():
+                with contextlib.suppress(asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
+                    await self._listener.remove_listener(EVENTS_CHANNEL, self.wake_local)
 
     async def close(self) -> None:
         if self._sending is not None:

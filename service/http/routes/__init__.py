@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.http.routes import auth, case_file, operations, people, staff
+from service.http.routes import (
+    auth,
+    case_file,
+    case_notes,
+    cases,
+    cohorts,
+    office_hours,
+    operations,
+    people,
+    referrals,
+    reports,
+    roster,
+    staff,
+    statistics,
+    training,
+)
 
 ALL_ROUTES: list[Any] = [*operations.ROUTES, *auth.ROUTES, *staff.ROUTES, *people.ROUTES, *case_file.ROUTES]
+ALL_ROUTES += [*cohorts.ROUTES, *roster.ROUTES, *training.ROUTES, *office_hours.ROUTES]
+ALL_ROUTES += [*cases.ROUTES, *case_notes.ROUTES, *referrals.ROUTES, *reports.ROUTES, *statistics.ROUTES]
