@@ -14,6 +14,7 @@ import asyncpg
 from domain.policy import Role
 from service import commands
 from service.embedded_pg import EmbeddedPostgresError
+from service.gdpr import cli_commands as gdpr_commands
 from service.keys.master_key import MasterKeyError
 from service.migrations import MigrationError
 from service.settings import Settings, SettingsError
@@ -30,6 +31,7 @@ _EXPECTED_ERRORS = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
     OSError,
+    *gdpr_commands.EXPECTED_ERRORS,
 )
 
 
@@ -62,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     rotate = keys_sub.add_parser("rotate", help="re-wrap every data key under a new master key")
     rotate.add_argument("--new-key-file", type=Path, help="where to write the new key (default: the key file in use)")
+    gdpr_commands.add_parsers(sub)
     return parser
 
 

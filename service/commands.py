@@ -21,6 +21,7 @@ from service.application.context import ApplicationContext
 from service.database import create_pool, database_url
 from service.demo import DEMO_STAFF, load_demo
 from service.eventstore.tamper import verify, write_checkpoint
+from service.gdpr import cli_commands as gdpr_commands
 from service.http.logging import configure_logging
 from service.keys import master_key
 from service.migrations import migrate
@@ -38,6 +39,8 @@ def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
     with database_url(settings) as url:
         key = master_key.load(settings.master_key_hex, settings.key_file, create=settings.embedded)
         asyncio.run(_migrate(url))
+        # An older backup may have been restored: make every recorded erasure true again first.
+        print("suivi: restore check: " + asyncio.run(gdpr_commands.restore_check_at_start(url, key, settings)))
         if demo:
             asyncio.run(_load_demo_if_empty(url, key))
         factory = partial(
@@ -79,6 +82,8 @@ async def run(arguments: argparse.Namespace, settings: Settings) -> int:
         return await _with_url(settings, partial(_worker_command, settings))
     if arguments.command == "projections":
         return await _with_url(settings, partial(_projections_command, settings, arguments))
+    if arguments.command in gdpr_commands.COMMANDS:
+        return await gdpr_commands.run(arguments, settings)
     if arguments.command == "keys" and arguments.keys_command == "rotate":
         return await _with_url(settings, partial(_rotate_command, settings, arguments.new_key_file))
     raise AssertionError(f"unhandled command {arguments.command}")

@@ -24,6 +24,20 @@ SETTINGS_DOC: dict[str, str] = {
     "SUIVI_POLL_INTERVAL": "Seconds between subscription polls when no notification arrives (default `1.0`).",
     "SUIVI_ENVIRONMENT": "`production` (default) or `development`; development allows session cookies over plain HTTP.",
     "SUIVI_SESSION_IDLE_MINUTES": "Minutes without activity after which a staff session ends (default `30`).",
+    "SUIVI_ERASURE_LEDGER_FILE": "Erasure ledger kept outside the database, re-applied after a restore "
+    "(default `<data dir>/erasure-ledger.jsonl`). Keep it off the database's backup volume.",
+    "SUIVI_RETENTION_SOCIAL_LEGAL_YEARS": "Years social-legal data is kept after the person's last case closes "
+    "(default `5`).",
+    "SUIVI_RETENTION_TRAINING_YEARS": "Years training data is kept after the person's last cohort (default `3`).",
+    "SUIVI_RETENTION_OFFICE_HOURS_YEARS": "Years office-hours data is kept after the person's last visit "
+    "(default `2`).",
+    "SUIVI_RETENTION_IDENTITY_ONLY_YEARS": "Years a person registered but never served is kept after the last "
+    "change to their identity (default `1`).",
+    "SUIVI_RETENTION_DAILY": "`true` (default) or `false`: whether `suivi serve` runs retention once a day.",
+    "SUIVI_RIGHTS_REQUEST_WARNING_DAYS": "A rights request is *nearly due* this many days before its deadline "
+    "(default `7`).",
+    "SUIVI_CONTROLLER_NAME": "The controller named in the record of processing (default `Centre Suivi, Liège`).",
+    "SUIVI_DPO_CONTACT": "How to reach the DPO, printed in the record of processing and the export (default empty).",
 }
 
 
@@ -42,6 +56,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     poll_interval: float = 1.0
     environment: str = "production"
     session_idle_minutes: int = 30
+    erasure_ledger_file: Path | None = None
+    retention_social_legal_years: int = 5
+    retention_training_years: int = 3
+    retention_office_hours_years: int = 2
+    retention_identity_only_years: int = 1
+    retention_daily: bool = True
+    rights_request_warning_days: int = 7
+    controller_name: str = "Centre Suivi, Liège"
+    dpo_contact: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -58,11 +81,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             poll_interval=_float(environ, "SUIVI_POLL_INTERVAL", 1.0),
             environment=_choice(environ, "SUIVI_ENVIRONMENT", ("production", "development")),
             session_idle_minutes=_int(environ, "SUIVI_SESSION_IDLE_MINUTES", 30),
+            erasure_ledger_file=Path(ledger) if (ledger := environ.get("SUIVI_ERASURE_LEDGER_FILE")) else None,
+            retention_social_legal_years=_int(environ, "SUIVI_RETENTION_SOCIAL_LEGAL_YEARS", 5),
+            retention_training_years=_int(environ, "SUIVI_RETENTION_TRAINING_YEARS", 3),
+            retention_office_hours_years=_int(environ, "SUIVI_RETENTION_OFFICE_HOURS_YEARS", 2),
+            retention_identity_only_years=_int(environ, "SUIVI_RETENTION_IDENTITY_ONLY_YEARS", 1),
+            retention_daily=_choice(environ, "SUIVI_RETENTION_DAILY", ("true", "false")) == "true",
+            rights_request_warning_days=_int(environ, "SUIVI_RIGHTS_REQUEST_WARNING_DAYS", 7),
+            controller_name=environ.get("SUIVI_CONTROLLER_NAME", "Centre Suivi, Liège"),
+            dpo_contact=environ.get("SUIVI_DPO_CONTACT", ""),
         )
 
     @property
     def key_file(self) -> Path:
         return self.master_key_file or self.data_dir / "master.key"
+
+    @property
+    def ledger_file(self) -> Path:
+        return self.erasure_ledger_file or self.data_dir / "erasure-ledger.jsonl"
 
     @property
     def embedded(self) -> bool:

@@ -1,5 +1,8 @@
 """The DPO's commands on a person: restriction (Art. 18), legal holds (Art. 17(3)), erasure (Art. 17).
 
+Erasure itself lives in ``service.gdpr.erasure`` (key first, then the tombstone, then a
+signed receipt); ``erase_person`` is its command-shaped entry point.
+
 The policy grants ``gdpr`` writes to the DPO only, so every command here starts there.
 None is repeated on conflict: each is a deliberate decision about the person's state.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import msgspec
@@ -17,6 +21,9 @@ from domain.person import LegalBasis, Person
 from service.application.authorisation import authorise
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
+
+if TYPE_CHECKING:
+    from service.gdpr.tools import ErasureTools
 
 
 class RestrictProcessing(msgspec.Struct, frozen=True):
@@ -55,7 +62,7 @@ class LegalHoldPlaced(Outcome, frozen=True):
 async def _change_person(
     ctx: ApplicationContext,
     actor: Actor,
-    command: RestrictProcessing | LiftRestriction | LiftLegalHold | ErasePerson,
+    command: RestrictProcessing | LiftRestriction | LiftLegalHold,
     change: Callable[[Person, datetime], None],
     idempotency_key: str | None,
 ) -> PersonChanged:
@@ -113,19 +120,22 @@ async def lift_legal_hold(
 
 
 async def erase_person(
-    ctx: ApplicationContext, actor: Actor, command: ErasePerson, *, idempotency_key: str | None = None
+    ctx: ApplicationContext,
+    actor: Actor,
+    command: ErasePerson,
+    *,
+    tools: ErasureTools,
+    idempotency_key: str | None = None,
 ) -> PersonChanged:
-    """Append the tombstone, then destroy the person's key (crypto-shredding).
+    """Erase the person (crash-safe, see ``service.gdpr.erasure``); the receipt is kept in the database.
 
-    In that order: if the key cannot be destroyed, the tombstone is already there and
-    running the command again (without the key, or with a new one) finishes the job;
-    ``Person.erase`` refuses while a legal hold applies, before anything is written.
+    ``idempotency_key`` is accepted for symmetry: erasure is idempotent by nature (erasing
+    an erased person returns the receipt already issued). ``service.gdpr.erasure.erase``
+    returns the signed receipt itself.
     """
+    from service.gdpr.erasure import erase
 
-    def change(person: Person, at: datetime) -> None:
-        person.erase(at, actor.staff_id)
-
-    result = await _change_person(ctx, actor, command, change, idempotency_key)
-    async with ctx.pool.acquire() as connection, connection.transaction():
-        await ctx.keys.erase(command.person_id, ctx.clock(), connection)
-    return result
+    authorise(actor, Category.GDPR)
+    receipt = await erase(ctx, actor, command.person_id, tools)
+    version = await ctx.repository.store.current_version(command.person_id)
+    return PersonChanged(versions={command.person_id: version}, person_id=receipt.person_id)

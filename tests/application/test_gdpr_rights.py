@@ -23,6 +23,7 @@ from service.application.gdpr import (
     restrict_processing,
 )
 from service.application.people import CorrectDetails, correct_details
+from service.gdpr.tools import ErasureLedgerFile, ErasureSigner, ErasureTools
 from service.repository import AggregateErasedError
 from tests.application.support import details, register
 
@@ -48,18 +49,19 @@ async def test_restriction_blocks_a_social_worker_but_not_the_dpo(ctx, social_wo
     await add_note(ctx, social_worker, AddNote(case_id, note_id=uuid4(), text="follow-up call"))
 
 
-async def test_legal_hold_blocks_erasure_until_lifted(ctx, runtime, social_worker, dpo):
+async def test_legal_hold_blocks_erasure_until_lifted(ctx, runtime, social_worker, dpo, master_key, tmp_path):
+    tools = ErasureTools(ErasureSigner.from_master_key(master_key), ErasureLedgerFile(tmp_path / "ledger.jsonl"))
     person_id = await register(ctx, social_worker, "Olga", "Petrenko")
     hold = await place_legal_hold(
         ctx, dpo, PlaceLegalHold(person_id, LegalBasis.LEGAL_CLAIMS, "appeal pending before the labour court")
     )
 
     with pytest.raises(LegalHoldError):
-        await erase_person(ctx, dpo, ErasePerson(person_id))
+        await erase_person(ctx, dpo, ErasePerson(person_id), tools=tools)
     assert await ctx.repository.get(Person, person_id)
 
     await lift_legal_hold(ctx, dpo, LiftLegalHold(person_id, hold.hold_id))
-    await erase_person(ctx, dpo, ErasePerson(person_id))
+    await erase_person(ctx, dpo, ErasePerson(person_id), tools=tools)
     with pytest.raises(AggregateErasedError):
         await ctx.repository.get(Person, person_id)
     tombstone = (await runtime.store.read_stream(person_id))[-1]

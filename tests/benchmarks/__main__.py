@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from service.keys.master_key import MasterKey
-from tests.benchmarks import baselines, catch_up, environment
+from tests.benchmarks import baselines, catch_up, environment, gdpr
 from tests.benchmarks.harness import WriterGroup, WriterSpec
 from tests.benchmarks.report import paired_ratio, rate, spread, table, verdict
 
@@ -27,6 +27,9 @@ TARGET_OF_RAW, TARGET_OF_EVENTSOURCING, TARGET_CATCH_UP = 0.80, 3.0, 100_000
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _arguments(argv)
+    if args.only == "gdpr":
+        gdpr.main()
+        return
     began = time.perf_counter()
     print("# Suivi event store benchmarks\n")
     for line in environment.machine():
@@ -41,11 +44,15 @@ def main(argv: Sequence[str] | None = None) -> None:
             asyncio.run(_truncate(url))
         if args.writers:
             _appends(url, master, args)
+    if args.only is None:
+        print()
+        gdpr.main()
     print(f"\nTotal time: {time.perf_counter() - began:.0f} s")
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
+    parser.add_argument("--only", choices=["store", "gdpr"], help="run one group of benchmarks (default: all)")
     parser.add_argument("--window", type=float, default=2.0, help="seconds per timed window (default 2)")
     parser.add_argument("--reps", type=int, default=3, help="windows per cell; medians are shown (default 3)")
     parser.add_argument("--writers", type=_ints, default=[1, 4, 8], help="writer processes, e.g. 1,4,8")
