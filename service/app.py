@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import dataclass
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Litestar
+
+from service.application.context import ApplicationContext
+from service.gdpr.guard import SYSTEM_DPO
+from service.gdpr.retention import RetentionPolicy, retention_daily
+from service.gdpr.tools import ErasureTools
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.openapi import OpenAPIConfig
 
@@ -27,9 +33,19 @@ from service.staff.sessions import Sessions
 RuntimeFactory = Callable[[], AbstractAsyncContextManager[Runtime]]
 
 
+@dataclass(frozen=True)
+class Gdpr:
+    """What the DPO's actions need beyond the runtime, and whether retention runs daily here."""
+
+    tools: ErasureTools
+    retention: RetentionPolicy
+    run_retention_daily: bool = False
+
+
 def create_app(
     open_runtime: RuntimeFactory,
     *,
+    gdpr: Gdpr,
     run_projections: bool = True,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     secure_cookies: bool = True,
@@ -55,17 +71,23 @@ def create_app(
                 clock=clock,
                 secure_cookies=secure_cookies,
                 sign_in_delay=sign_in_delay,
+                gdpr_tools=gdpr.tools,
+                retention=gdpr.retention,
             )
-            projections = None
+            background = []
             if run_projections:
                 runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
-                projections = asyncio.create_task(runner.run_forever(), name="projections")
+                background.append(asyncio.create_task(runner.run_forever(), name="projections"))
+            if gdpr.run_retention_daily:
+                ctx = ApplicationContext.from_runtime(runtime, clock=clock)
+                daily = retention_daily(ctx, SYSTEM_DPO, gdpr.tools, gdpr.retention)
+                background.append(asyncio.create_task(daily, name="retention"))
             try:
                 yield
             finally:
-                if projections is not None:
-                    projections.cancel()
-                    await asyncio.gather(projections, return_exceptions=True)
+                for task in background:
+                    task.cancel()
+                await asyncio.gather(*background, return_exceptions=True)
 
     return Litestar(
         route_handlers=ALL_ROUTES,

@@ -16,7 +16,9 @@ from pathlib import Path
 import asyncpg
 
 from domain.policy import Role
-from service.app import create_app
+from service.app import Gdpr, create_app
+from service.gdpr.retention import RetentionPolicy
+from service.gdpr.tools import ErasureTools
 from service.application.context import ApplicationContext
 from service.database import create_pool, database_url
 from service.demo import DEMO_STAFF, load_demo
@@ -51,8 +53,14 @@ def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
             poll_interval=settings.poll_interval,
         )
         configure_logging()
+        gdpr = Gdpr(
+            ErasureTools.from_settings(settings, key),
+            RetentionPolicy.from_settings(settings),
+            run_retention_daily=settings.retention_daily,
+        )
         app = create_app(
             factory,
+            gdpr=gdpr,
             run_projections=projections,
             secure_cookies=settings.secure_cookies,
             session_idle=timedelta(minutes=settings.session_idle_minutes),
@@ -187,8 +195,9 @@ async def _load_demo_if_empty(url: str, key: master_key.MasterKey) -> int:
         if used:
             print("suivi: the database already holds data; the demo dataset is only loaded into an empty one")
             return 0
-        counts = await load_demo(ApplicationContext.from_runtime(runtime), StaffAccounts(runtime.pool),
-                                 datetime.now(UTC))
+        counts = await load_demo(
+            ApplicationContext.from_runtime(runtime), StaffAccounts(runtime.pool), datetime.now(UTC)
+        )
     print("suivi: demo dataset loaded: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     print("suivi: sign in as " + ", ".join(f"{u} / {p} ({r})" for u, _, r, p in DEMO_STAFF))
     return 0

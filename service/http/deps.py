@@ -12,6 +12,8 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from projections.blind_index import BlindIndex
+from service.gdpr.retention import RetentionPolicy
+from service.gdpr.tools import ErasureTools
 from service.application.context import Actor, ApplicationContext
 from service.http.security import Principal, authenticate
 from service.runtime import Runtime
@@ -31,6 +33,9 @@ class Services:
     secure_cookies: bool
     sign_in_delay: Callable[[float], Any]
     """Awaitable sleep used to slow down repeated failed sign-ins (tests pass a no-op)."""
+    gdpr_tools: ErasureTools
+    """Signing keys and the erasure ledger file, for the DPO's erasures."""
+    retention: RetentionPolicy
 
 
 def _services(state: State) -> Services:

@@ -13,7 +13,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from domain.policy import Role
-from service.app import create_app
+from service.app import Gdpr, create_app
+from service.gdpr.retention import RetentionPolicy
+from service.gdpr.tools import ErasureLedgerFile, ErasureSigner, ErasureTools
 from service.projection_runner import ProjectionRunner
 from service.read_models import all_projections
 from service.runtime import Runtime, open_runtime
@@ -54,9 +56,16 @@ class Api:
 
 
 @pytest.fixture
-def app(database_url: str, master_key, clock) -> Litestar:
+def gdpr(master_key, tmp_path) -> Gdpr:
+    tools = ErasureTools(ErasureSigner.from_master_key(master_key), ErasureLedgerFile(tmp_path / "erasures.jsonl"))
+    return Gdpr(tools, RetentionPolicy())
+
+
+@pytest.fixture
+def app(database_url: str, master_key, clock, gdpr) -> Litestar:
     return create_app(
         partial(open_runtime, database_url, master_key, clock=clock),
+        gdpr=gdpr,
         run_projections=False,
         clock=clock,
         secure_cookies=False,

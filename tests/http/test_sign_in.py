@@ -37,9 +37,10 @@ async def test_cookie_session_is_httponly_strict_and_needs_csrf_for_changes(clie
     assert accepted.status_code == 201, accepted.text
 
 
-async def test_secure_cookie_outside_development(database_url, master_key, clock, runtime_of) -> None:
+async def test_secure_cookie_outside_development(database_url, master_key, clock, runtime_of, gdpr) -> None:
     app = create_app(
         partial(open_runtime, database_url, master_key, clock=clock),
+        gdpr=gdpr,
         run_projections=False,
         clock=clock,
         secure_cookies=True,
