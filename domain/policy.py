@@ -90,7 +90,8 @@ def _social_worker(relation: Relation) -> dict[Category, Grant]:
     elif relation.has_break_glass_reason:
         social_legal = Grant(read=ALL, write=ALL, break_glass=True)
     else:
-        social_legal = Grant(write=frozenset({Scope.INTAKE_ONLY}))
+        # Outside the caseload: take a referral in, or refer someone (e.g. from office hours).
+        social_legal = Grant(write=frozenset({Scope.INTAKE_ONLY, Scope.REFERRAL_OUT_ONLY}))
     return {
         Category.IDENTITY: READ_WRITE,
         Category.CONSENT: READ_WRITE,

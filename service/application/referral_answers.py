@@ -109,10 +109,12 @@ async def decline_referral(
 async def complete_referral(
     ctx: ApplicationContext, actor: Actor, command: CompleteReferral, *, idempotency_key: str | None = None
 ) -> ReferralChanged:
+    """Closed by the social worker who follows the case it belongs to."""
+
     def change(referral: Referral, at: datetime) -> None:
         referral.complete(command.outcome, at, actor.staff_id)
 
-    return await _answer(ctx, actor, command, lambda _: Scope.REFERRAL_OUT_ONLY, change, idempotency_key)
+    return await _answer(ctx, actor, command, lambda _: Scope.ALL, change, idempotency_key)
 
 
 async def withdraw_referral(

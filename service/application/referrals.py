@@ -97,8 +97,11 @@ async def make_internal_referral(
 async def make_external_referral(
     ctx: ApplicationContext, actor: Actor, command: MakeExternalReferral, *, idempotency_key: str | None = None
 ) -> ReferralChanged:
-    """Refused (ExternalReferralRefusedError) without consent on that date, unless overridden in writing."""
-    authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.REFERRAL_OUT_ONLY)
+    """Refused (ExternalReferralRefusedError) without consent on that date, unless overridden in writing.
+
+    Only the social worker who follows the person (their case) sends them to an outside body.
+    """
+    authorise(actor, Category.SOCIAL_LEGAL)
 
     async def decide(at: datetime) -> Decision[ReferralChanged]:
         case = None if command.case_id is None else await ctx.repository.get(Case, command.case_id)
@@ -106,7 +109,7 @@ async def make_external_referral(
             raise InvalidValueError("the case belongs to another person")
         consents = await ctx.repository.get(ConsentRecord, consent_record_id(command.person_id))
         relation = relation_to(actor, case=case, consents=consents, on=at.date())
-        authorise(actor, Category.SOCIAL_LEGAL, relation, Scope.REFERRAL_OUT_ONLY)
+        authorise(actor, Category.SOCIAL_LEGAL, relation)
         await person_open_to(ctx, actor, command.person_id)
         referral = Referral.make_external(
             ctx.new_id(),

@@ -1,0 +1,291 @@
+"""Every endpoint, called as every role, as an anonymous caller and as a deactivated account.
+
+For each endpoint the table says which roles may use it. Everyone else gets 403 (401 when
+not signed in, or deactivated). Allowed roles may still get 4xx for other reasons (a rule,
+a conflict), never 401 or 403. And whatever the answer, no body may carry what the role
+must not see: social-legal text for a trainer, any beneficiary's name for the admin.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.http.conftest import PASSWORD, ROLES
+
+PUBLIC = "public"
+SW, OSW, TRAINER, HELPER, DPO, ADMIN = "social_worker", "other_social_worker", "trainer", "helper", "dpo", "admin"
+EVERY_ROLE = frozenset(ROLES)
+
+SOCIAL_LEGAL_TEXT = [
+    "Expulsion annoncée, arriérés de loyer",
+    "Appel au propriétaire ce matin",
+    "Titre de séjour à renouveler",
+]
+PERSON_NAMES = ["Amina", "Diallo"]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    allowed: frozenset[str] | str
+    body: Callable[[dict[str, str]], Any] | None = None
+
+
+def body(value: Any) -> Callable[[dict[str, str]], Any]:
+    return lambda ids: value
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/health", PUBLIC),
+    Endpoint("GET", "/ready", PUBLIC),
+    Endpoint("GET", "/metrics", PUBLIC),
+    Endpoint("GET", "/auth/me", EVERY_ROLE),
+    Endpoint("GET", "/staff", frozenset({ADMIN})),
+    Endpoint(
+        "POST",
+        "/staff",
+        frozenset({ADMIN}),
+        lambda ids: {
+            "username": f"new.{uuid.uuid4().hex[:6]}",
+            "display_name": "New",
+            "password": PASSWORD,
+            "roles": ["trainer"],
+        },
+    ),
+    Endpoint("PATCH", "/staff/{staff}", frozenset({ADMIN}), body({"language": "en"})),
+    Endpoint(
+        "POST", "/people", frozenset({SW, OSW, HELPER, DPO}), body({"given_name": "Kofi", "family_name": "Mensah"})
+    ),
+    # The DPO reads identity through the export only, so does not browse the directory.
+    Endpoint("POST", "/people/search", frozenset({SW, OSW, HELPER}), body({"query": "Diallo"})),
+    Endpoint("GET", "/people/{person}", frozenset({SW, OSW, HELPER, TRAINER})),
+    Endpoint(
+        "POST",
+        "/people/{person}/consents",
+        frozenset({SW, OSW, HELPER}),
+        body({"purpose": "contact_sms", "evidence": "oral"}),
+    ),
+    Endpoint(
+        "POST", "/people/{person}/consents/withdrawals", frozenset({SW, OSW, HELPER}), body({"purpose": "contact_sms"})
+    ),
+    Endpoint(
+        "POST",
+        "/people/{person}/corrections",
+        frozenset({SW, OSW, HELPER, DPO}),
+        body({"details": {"given_name": "Amina", "family_name": "Diallo"}, "reason": "spelling"}),
+    ),
+    Endpoint("GET", "/people/{person}/file", frozenset({SW, OSW, HELPER, TRAINER})),
+    Endpoint(
+        "POST",
+        "/people/{person}/file/break-glass",
+        frozenset({SW, OSW, HELPER, TRAINER}),
+        body({"reason": "colleague on leave"}),
+    ),
+    Endpoint("GET", "/people/{person}/training-history", frozenset({SW, OSW, HELPER, TRAINER})),
+    Endpoint(
+        "POST",
+        "/cohorts",
+        frozenset({TRAINER}),
+        body({"name": "DigiLab", "site": "Liège", "starts_on": "2026-09-07", "ends_on": "2026-10-02"}),
+    ),
+    Endpoint("GET", "/cohorts/mine", EVERY_ROLE),  # counts only; empty for anyone who trains no cohort
+    Endpoint("GET", "/cohorts/{cohort}/roster", frozenset({TRAINER, HELPER})),
+    Endpoint("POST", "/cohorts/{cohort}/enrolments", frozenset({TRAINER}), lambda ids: {"person_id": ids["other"]}),
+    Endpoint("POST", "/cohorts/{cohort}/attendance", frozenset({TRAINER}), body({"day": "2026-09-01"})),
+    Endpoint(
+        "POST",
+        "/cohorts/{cohort}/withdrawals",
+        frozenset({TRAINER}),
+        lambda ids: {"record_id": ids["record"], "reason": "moved away"},
+    ),
+    Endpoint(
+        "POST",
+        "/training-records/{record}/assessments",
+        frozenset({TRAINER}),
+        body({"kind": "initial", "levels": {"1.1": 2}}),
+    ),
+    Endpoint(
+        "POST", "/training-records/{record}/completion", frozenset({TRAINER}), body({"certificate_reference": "CERT-1"})
+    ),
+    Endpoint(
+        "POST",
+        "/office-hours/visits",
+        frozenset({SW, OSW, HELPER}),
+        lambda ids: {"person_id": ids["person"], "session_on": "2026-09-01", "site": "Liège"},
+    ),
+    Endpoint("GET", "/office-hours/board?session_on=2026-09-01&site=Li%C3%A8ge", frozenset({SW, OSW, HELPER})),
+    Endpoint("POST", "/office-hours/visits/{visit}/call", frozenset({SW, OSW, HELPER})),
+    Endpoint(
+        "POST",
+        "/office-hours/visits/{visit}/help",
+        frozenset({SW, OSW, HELPER}),
+        body({"category": "software", "description": "Courriel", "help_given": "Compte créé", "minutes": 15}),
+    ),
+    Endpoint(
+        "POST",
+        "/office-hours/visits/{visit}/referral",
+        frozenset({SW, OSW, HELPER}),
+        body({"reason": SOCIAL_LEGAL_TEXT[2]}),
+    ),
+    Endpoint(
+        "POST",
+        "/cases",
+        frozenset({SW, OSW}),
+        lambda ids: {"person_id": ids["person"], "domain": "housing", "summary": SOCIAL_LEGAL_TEXT[0]},
+    ),
+    Endpoint("POST", "/cases/{case}/notes", frozenset({SW}), body({"text": SOCIAL_LEGAL_TEXT[1]})),
+    Endpoint(
+        "POST", "/cases/{case}/follow-ups", frozenset({SW}), body({"due_on": "2026-09-10", "description": "Rappeler"})
+    ),
+    Endpoint("POST", "/cases/{case}/follow-ups/{follow_up}/done", frozenset({SW}), body({})),
+    Endpoint("POST", "/cases/{case}/documents", frozenset({SW}), body({"kind": "decision_letter", "reference": "L-1"})),
+    Endpoint(
+        "POST",
+        "/cases/{case}/reassignment",
+        frozenset({SW}),
+        lambda ids: {"social_worker_id": ids["social_worker"], "reason": "same worker"},
+    ),
+    Endpoint("POST", "/cases/{case}/closure", frozenset({SW}), body({"outcome": "resolved"})),
+    Endpoint("POST", "/cases/{case}/reopening", frozenset({SW}), body({"reason": "new facts"})),
+    # Trainers never touch social-legal data, not even to refer: they ask a helper or a social worker.
+    Endpoint(
+        "POST",
+        "/referrals/internal",
+        frozenset({SW, OSW, HELPER}),
+        lambda ids: {"person_id": ids["person"], "source": "training", "reason": SOCIAL_LEGAL_TEXT[2]},
+    ),
+    Endpoint(
+        "POST",
+        "/referrals/external",
+        frozenset({SW}),
+        lambda ids: {
+            "person_id": ids["person"],
+            "organisation_kind": "cpas",
+            "organisation_name": "CPAS de Liège",
+            "reason": "aide",
+            "case_id": ids["case"],
+            "override_reason": "urgent",
+        },
+    ),
+    Endpoint(
+        "POST",
+        "/referrals/{referral}/acceptance",
+        frozenset({SW, OSW}),
+        body({"domain": "residence_immigration", "summary": SOCIAL_LEGAL_TEXT[2]}),
+    ),
+    Endpoint("POST", "/referrals/{referral}/decline", frozenset({SW, OSW}), body({"reason": "pas pour nous"})),
+    Endpoint("POST", "/referrals/{referral}/completion", frozenset({SW}), body({})),
+    Endpoint("POST", "/referrals/{referral}/withdrawal", frozenset({SW, OSW, HELPER}), body({"reason": "plus utile"})),
+    Endpoint("GET", "/caseload", frozenset({SW, OSW})),
+    Endpoint("GET", "/access-log/mine", EVERY_ROLE - {ADMIN}),
+    Endpoint("GET", "/access-log/people/{person}", frozenset({DPO})),
+    Endpoint("GET", "/access-log/staff/{social_worker}", frozenset({DPO})),
+    Endpoint("GET", "/statistics?period_from=2026-09&period_to=2026-09", frozenset({SW, OSW, DPO, ADMIN})),
+    Endpoint("POST", "/statistics/reports", frozenset({DPO}), body({"period_from": "2026-09", "period_to": "2026-09"})),
+]
+
+
+async def world(staff, project) -> dict[str, str]:
+    """One learner with a case, a visit, a referral and a training record; the ids every path needs."""
+    helper, sw, trainer = staff[HELPER], staff[SW], staff[TRAINER]
+
+    async def created(api, url: str, payload: dict[str, Any], key: str) -> str:
+        response = await api.post(url, json=payload, headers={"Idempotency-Key": uuid.uuid4().hex})
+        assert response.status_code == 201, response.text
+        return str(response.json()["ids"][key])
+
+    person = await created(helper, "/people", {"given_name": "Amina", "family_name": "Diallo"}, "person_id")
+    other = await created(helper, "/people", {"given_name": "Amina", "family_name": "Diallo"}, "person_id")
+    for purpose in ("share_training_with_social_legal", "share_office_hours_with_trainers"):
+        await created(
+            helper, f"/people/{person}/consents", {"purpose": purpose, "evidence": "signed_form"}, "consent_record_id"
+        )
+    cohort = await created(
+        trainer,
+        "/cohorts",
+        {"name": "DigiLab", "site": "Liège", "starts_on": "2026-08-31", "ends_on": "2026-09-25"},
+        "cohort_id",
+    )
+    enrolled = await trainer.post(f"/cohorts/{cohort}/enrolments", json={"person_id": person})
+    record = str(enrolled.json()["ids"]["record_id"])
+    visit = await created(
+        helper, "/office-hours/visits", {"person_id": person, "session_on": "2026-09-01", "site": "Liège"}, "visit_id"
+    )
+    case = await created(
+        sw, "/cases", {"person_id": person, "domain": "housing", "summary": SOCIAL_LEGAL_TEXT[0]}, "case_id"
+    )
+    follow_up = await created(
+        sw, f"/cases/{case}/follow-ups", {"due_on": "2026-09-08", "description": "Appeler"}, "follow_up_id"
+    )
+    referral = await created(
+        helper,
+        "/referrals/internal",
+        {"person_id": person, "source": "office_hours", "reason": SOCIAL_LEGAL_TEXT[2]},
+        "referral_id",
+    )
+    await project()
+    return {
+        "person": person,
+        "other": other,
+        "cohort": cohort,
+        "record": record,
+        "visit": visit,
+        "case": case,
+        "follow_up": follow_up,
+        "referral": referral,
+        "social_worker": sw.staff_id,
+        "staff": staff[TRAINER].staff_id,
+    }
+
+
+@pytest.fixture
+async def ids(staff, project) -> dict[str, str]:
+    return await world(staff, project)
+
+
+async def call(client, endpoint: Endpoint, ids: dict[str, str], headers: dict[str, str]):
+    url = endpoint.path.format(**ids)
+    payload = endpoint.body(ids) if endpoint.body else None
+    return await client.request(endpoint.method, url, json=payload, headers=headers)
+
+
+async def test_every_endpoint_as_every_role(staff, client, ids, project) -> None:
+    refused, leaked, wrongly_allowed = [], [], []
+    for endpoint in ENDPOINTS:
+        for role, api in staff.items():
+            response = await call(
+                client, endpoint, ids, {"Authorization": f"Bearer {api.token}", "Idempotency-Key": uuid.uuid4().hex}
+            )
+            allowed = endpoint.allowed == PUBLIC or role in endpoint.allowed
+            status = response.status_code
+            assert status < 500, f"{endpoint.method} {endpoint.path} as {role}: {status} {response.text[:300]}"
+            if allowed and status in (401, 403):
+                refused.append(f"{endpoint.method} {endpoint.path} as {role}: {status} {response.text[:150]}")
+            if not allowed and status != 403:
+                wrongly_allowed.append(f"{endpoint.method} {endpoint.path} as {role}: {status}")
+            text = response.text
+            if role == TRAINER and any(secret in text for secret in SOCIAL_LEGAL_TEXT):
+                leaked.append(f"{endpoint.method} {endpoint.path} shows social-legal text to the trainer")
+            if role == ADMIN and any(name in text for name in PERSON_NAMES):
+                leaked.append(f"{endpoint.method} {endpoint.path} shows a beneficiary to the admin")
+        await project()
+    assert (refused, wrongly_allowed, leaked) == ([], [], []), "\n".join(refused + wrongly_allowed + leaked)
+
+
+async def test_anonymous_and_deactivated_callers_get_401_everywhere_but_public(staff, client, ids) -> None:
+    admin = staff[ADMIN]
+    trainer = staff[TRAINER]
+    response = await admin.request("PATCH", f"/staff/{trainer.staff_id}", json={"active": False})
+    assert response.status_code == 200, response.text
+    for endpoint in ENDPOINTS:
+        for headers in ({}, {"Authorization": f"Bearer {trainer.token}"}):
+            response = await call(client, endpoint, ids, headers)
+            expected = {200, 503} if endpoint.allowed == PUBLIC else {401}
+            assert response.status_code in expected, f"{endpoint.method} {endpoint.path}: {response.status_code}"
+            assert not any(secret in response.text for secret in SOCIAL_LEGAL_TEXT + PERSON_NAMES)
