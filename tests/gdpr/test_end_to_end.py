@@ -74,7 +74,7 @@ from service.gdpr.requests import (
     extend_deadline,
     receive_request,
 )
-from tests.gdpr.conftest import catch_up_all, dump
+from tests.conftest import catch_up_all, dump
 
 FIRST = PersonDetails(
     given_name="Zeynepka",

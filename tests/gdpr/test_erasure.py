@@ -15,7 +15,7 @@ from service.gdpr.receipts import PersonErasedGoneError, ensure_not_erased, rece
 from service.gdpr.restore import restore_check
 from service.repository import AggregateErasedError
 from tests.application.support import register
-from tests.gdpr.conftest import catch_up_all
+from tests.conftest import catch_up_all
 
 
 async def test_dry_run_lists_events_by_category_and_read_model_rows_and_changes_nothing(

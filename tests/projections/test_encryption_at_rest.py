@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 from datetime import timedelta
 from uuid import uuid4
 
 from domain.access import AccessRecord
 from domain.person import Person
-from service import embedded_pg
 from service.repository import Repository
-from tests.projections.conftest import catch_up_all
+from tests.conftest import catch_up_all, dump
 from tests.projections.scenario import START, Staff, build
-
-
-def dump(database_url: str) -> str:
-    result = subprocess.run(
-        [str(embedded_pg.binary("pg_dump")), "--data-only", database_url], capture_output=True, check=True
-    )
-    return result.stdout.decode("utf-8", errors="replace")
 
 
 async def erase(runtime, repository: Repository, person_id, dpo) -> None:

@@ -12,7 +12,7 @@ from projections.roster import read_roster
 from projections.training_history import read_training_history
 from service.read_models import blind_index
 from service.sealer import SubjectSealer
-from tests.projections.conftest import catch_up_all
+from tests.conftest import catch_up_all
 from tests.projections.scenario import START, Staff, build
 
 
