@@ -27,8 +27,11 @@ check: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/mypy domain service
 
+# Each module prints its own section; none of them is part of `make test`.
 bench: $(INSTALLED)
 	$(BIN)/python -m tests.benchmarks
+	$(BIN)/python -m tests.benchmarks.projections
+	$(BIN)/python -m tests.benchmarks.http_load
 
 lock:
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev \

@@ -13,12 +13,17 @@ from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
-from asyncpg import Connection
-from asyncpg.pool import PoolConnectionProxy
-
 from domain.person import Person
 
-Db = Connection | PoolConnectionProxy
+
+class Db(Protocol):
+    """What projections and their queries use of a database connection (asyncpg's, or a batch writer)."""
+
+    async def execute(self, query: str, *args: Any) -> str: ...
+    async def executemany(self, query: str, args: Any) -> None: ...
+    async def fetch(self, query: str, *args: Any) -> list[Any]: ...
+    async def fetchrow(self, query: str, *args: Any) -> Any: ...
+    async def fetchval(self, query: str, *args: Any) -> Any: ...
 
 
 class Envelope(Protocol):
@@ -71,6 +76,12 @@ class Projection:
         for attribute in vars(cls).values():
             for event_class in getattr(attribute, "_handles", ()):
                 cls._handlers[event_class] = attribute
+
+    def begin(self) -> None:
+        """A batch starts: forget anything gathered for a batch that was rolled back."""
+
+    async def flush(self, connection: Db) -> None:
+        """Write what this projection gathered over a batch, before its position is saved."""
 
     async def apply(self, connection: Db, envelope: Envelope) -> None:
         if envelope.event is None:

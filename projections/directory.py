@@ -49,7 +49,9 @@ class DirectoryProjection(Projection):
     async def _registered(self, db: Db, envelope: Envelope) -> None:
         event: Person.Registered = envelope.event
         duplicates = await self._possible_duplicates(db, event.details, envelope.stream_id)
-        if not await self._store(db, envelope.stream_id, event.file_number, event.details, envelope.recorded_at):
+        if not await self._store(
+            db, envelope.stream_id, event.file_number, event.details, envelope.recorded_at, replace=False
+        ):
             return
         await db.execute(
             "UPDATE people SET possible_duplicates = $2 WHERE person_id = $1", envelope.stream_id, duplicates
@@ -85,7 +87,14 @@ class DirectoryProjection(Projection):
         )
 
     async def _store(
-        self, db: Db, person_id: UUID, file_number: str, details: PersonDetails, registered_at: datetime
+        self,
+        db: Db,
+        person_id: UUID,
+        file_number: str,
+        details: PersonDetails,
+        registered_at: datetime,
+        *,
+        replace: bool = True,
     ) -> bool:
         cipher = await self._sealer.cipher(person_id)
         if cipher is None:
@@ -98,7 +107,8 @@ class DirectoryProjection(Projection):
             sealed,
             registered_at,
         )
-        await db.execute("DELETE FROM tokens WHERE person_id = $1", person_id)
+        if replace:
+            await db.execute("DELETE FROM tokens WHERE person_id = $1", person_id)
         entries = _index_entries(self._index, file_number, details)
         await db.executemany(
             "INSERT INTO tokens (person_id, kind, token) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",

@@ -51,6 +51,24 @@ class StatisticsProjection(Projection):
 
     def __init__(self, index: BlindIndex) -> None:
         self._index = index
+        self._counts: dict[tuple[date, str, str], Decimal] = {}
+
+    def begin(self) -> None:
+        self._counts = {}
+
+    async def flush(self, db: Db) -> None:
+        """One upsert per counter touched in the batch, instead of one per event."""
+        if self._counts:
+            await db.executemany(
+                """INSERT INTO counters (period, metric, dimension, value) VALUES ($1, $2, $3, $4)
+                   ON CONFLICT (period, metric, dimension) DO UPDATE SET value = counters.value + $4""",
+                [(*key, value) for key, value in self._counts.items()],
+            )
+        self._counts = {}
+
+    def _add(self, period: date, metric: str, dimension: str = "", value: Decimal = Decimal(1)) -> None:
+        key = (period, metric, dimension)
+        self._counts[key] = self._counts.get(key, Decimal(0)) + value
 
     @handles(*_SERVICE_EVENTS)
     async def _served(self, db: Db, envelope: Envelope) -> None:
@@ -68,20 +86,20 @@ class StatisticsProjection(Projection):
     @handles(Person.Registered)
     async def _registered(self, db: Db, envelope: Envelope) -> None:
         period = _period(envelope.recorded_at)
-        await _add(db, period, "new_people")
-        await _add(db, period, "nationality", envelope.event.details.nationality or "unknown")
+        self._add(period, "new_people")
+        self._add(period, "nationality", envelope.event.details.nationality or "unknown")
 
     async def _attendance(self, db: Db, envelope: Envelope) -> None:
         event: TrainingRecord.AttendanceRecorded = envelope.event
         period = _period(envelope.recorded_at)
-        await _add(db, period, "attendance", str(event.status))
+        self._add(period, "attendance", str(event.status))
         if event.status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
-            await _add(db, period, "training_hours", value=event.hours)
+            self._add(period, "training_hours", value=event.hours)
 
     @handles(TrainingRecord.Completed, TrainingRecord.Withdrawn)
     async def _finished(self, db: Db, envelope: Envelope) -> None:
         outcome = "completed" if isinstance(envelope.event, TrainingRecord.Completed) else "withdrawn"
-        await _add(db, _period(envelope.recorded_at), "training_outcome", outcome)
+        self._add(_period(envelope.recorded_at), "training_outcome", outcome)
 
     @handles(TrainingRecord.Assessed)
     async def _assessed(self, db: Db, envelope: Envelope) -> None:
@@ -94,8 +112,8 @@ class StatisticsProjection(Projection):
         if "initial" in facts and "final" in facts:
             area = digcomp_competence(event.competence).area_code
             period = _period(envelope.recorded_at)
-            await _add(db, period, "digcomp_gain_sum", area, Decimal(facts["final"] - facts["initial"]))
-            await _add(db, period, "digcomp_gain_count", area)
+            self._add(period, "digcomp_gain_sum", area, Decimal(facts["final"] - facts["initial"]))
+            self._add(period, "digcomp_gain_count", area)
             await db.execute("DELETE FROM open_items WHERE item = $1", item)
         else:
             await _keep_item(db, item, self._pseudonym(envelope.subject_id), facts)
@@ -103,7 +121,7 @@ class StatisticsProjection(Projection):
     async def _referral_made(self, db: Db, envelope: Envelope) -> None:
         event: Referral.Made = envelope.event
         destination = str(event.destination.organisation_kind or "social_legal")
-        await _add(db, _period(envelope.recorded_at), "referrals_made", destination)
+        self._add(_period(envelope.recorded_at), "referrals_made", destination)
         item = self._index.pseudonym(f"referral:{envelope.stream_id}")
         await _keep_item(db, item, self._pseudonym(event.person_id), {"destination": destination})
 
@@ -113,20 +131,20 @@ class StatisticsProjection(Projection):
         facts = await _open_item(db, item)
         outcome = type(envelope.event).__name__.lower()
         destination = facts.get("destination", "unknown")
-        await _add(db, _period(envelope.recorded_at), "referral_outcome", f"{destination}:{outcome}")
+        self._add(_period(envelope.recorded_at), "referral_outcome", f"{destination}:{outcome}")
         if not isinstance(envelope.event, Referral.Accepted):
             await db.execute("DELETE FROM open_items WHERE item = $1", item)
 
     @handles(Visit.Helped)
     async def _helped(self, db: Db, envelope: Envelope) -> None:
-        await _add(db, _period(envelope.recorded_at), "office_hours_request", str(envelope.event.help.category))
+        self._add(_period(envelope.recorded_at), "office_hours_request", str(envelope.event.help.category))
 
     @handles(ERASED)
     async def _erased(self, db: Db, envelope: Envelope) -> None:
         pseudonym = self._pseudonym(envelope.stream_id)
         rows = await db.fetch("DELETE FROM served WHERE pseudonym = $1 RETURNING period", pseudonym)
         for row in rows:
-            await _add(db, row["period"], "people_served_erased")
+            self._add(row["period"], "people_served_erased")
         await db.execute("DELETE FROM open_items WHERE pseudonym = $1", pseudonym)
 
     def _pseudonym(self, person_id: UUID) -> bytes:
@@ -194,17 +212,6 @@ async def issued_report(db: Db, report_id: UUID) -> Statistics | None:
 
 def _period(at: datetime) -> date:
     return date(at.year, at.month, 1)
-
-
-async def _add(db: Db, period: date, metric: str, dimension: str = "", value: Decimal = Decimal(1)) -> None:
-    await db.execute(
-        """INSERT INTO counters (period, metric, dimension, value) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (period, metric, dimension) DO UPDATE SET value = counters.value + $4""",
-        period,
-        metric,
-        dimension,
-        value,
-    )
 
 
 async def _open_item(db: Db, item: bytes) -> dict[str, Any]:

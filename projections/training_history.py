@@ -64,6 +64,28 @@ class TrainingHistoryProjection(Projection):
     name = "training_history"
     schema = "rm_training"
 
+    def __init__(self) -> None:
+        self._attendance_changed: set[UUID] = set()
+
+    def begin(self) -> None:
+        self._attendance_changed = set()
+
+    async def flush(self, db: Db) -> None:
+        """Totals are recomputed from the day rows once per batch, so a corrected day never counts twice."""
+        if not self._attendance_changed:
+            return
+        await db.execute(
+            """UPDATE records r SET hours_attended = t.hours, days_present = t.present, days_recorded = t.recorded
+               FROM (SELECT record_id, coalesce(sum(hours), 0) AS hours,
+                            count(*) FILTER (WHERE status = ANY($2::text[])) AS present,
+                            count(*) AS recorded
+                     FROM attendance WHERE record_id = ANY($1::uuid[]) GROUP BY record_id) AS t
+               WHERE r.record_id = t.record_id""",
+            sorted(self._attendance_changed),
+            sorted(str(s) for s in _ATTENDED),
+        )
+        self._attendance_changed = set()
+
     @handles(Cohort.Scheduled)
     async def _scheduled(self, db: Db, envelope: Envelope) -> None:
         event: Cohort.Scheduled = envelope.event
@@ -98,17 +120,7 @@ class TrainingHistoryProjection(Projection):
             str(event.status),
             event.hours,
         )
-        # Totals are recomputed from the day rows, so a corrected day never counts twice.
-        await db.execute(
-            """UPDATE records r SET hours_attended = t.hours, days_present = t.present, days_recorded = t.recorded
-               FROM (SELECT coalesce(sum(hours), 0) AS hours,
-                            count(*) FILTER (WHERE status = ANY($2::text[])) AS present,
-                            count(*) AS recorded
-                     FROM attendance WHERE record_id = $1) AS t
-               WHERE r.record_id = $1""",
-            envelope.stream_id,
-            sorted(str(s) for s in _ATTENDED),
-        )
+        self._attendance_changed.add(envelope.stream_id)
 
     @handles(TrainingRecord.Assessed)
     async def _assessed(self, db: Db, envelope: Envelope) -> None:

@@ -4,32 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar import Litestar
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.openapi import OpenAPIConfig
 
 from service.application.context import ApplicationContext
 from service.gdpr.guard import SYSTEM_DPO
 from service.gdpr.retention import RetentionPolicy, retention_daily
 from service.gdpr.tools import ErasureTools
-from litestar.config.response_cache import ResponseCacheConfig
-from litestar.openapi import OpenAPIConfig
-
 from service.http.deps import DEPENDENCIES, Services
 from service.http.logging import request_log_middleware
-from service.http.problems import EXCEPTION_HANDLERS
+from service.http.problems import EXCEPTION_HANDLERS, find_erasure_receipt
 from service.http.routes import ALL_ROUTES
 from service.projection_runner import ProjectionRunner
 from service.read_models import all_projections, blind_index
 from service.runtime import Runtime
 from service.sealer import SubjectSealer
+from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
 
+log = logging.getLogger("suivi.app")
 RuntimeFactory = Callable[[], AbstractAsyncContextManager[Runtime]]
 
 
@@ -40,6 +42,8 @@ class Gdpr:
     tools: ErasureTools
     retention: RetentionPolicy
     run_retention_daily: bool = False
+    settings: Settings = field(default_factory=Settings)
+    """Read by the record of processing and the rights-request list."""
 
 
 def create_app(
@@ -73,6 +77,7 @@ def create_app(
                 sign_in_delay=sign_in_delay,
                 gdpr_tools=gdpr.tools,
                 retention=gdpr.retention,
+                settings=gdpr.settings,
             )
             background = []
             if run_projections:
@@ -82,6 +87,8 @@ def create_app(
                 ctx = ApplicationContext.from_runtime(runtime, clock=clock)
                 daily = retention_daily(ctx, SYSTEM_DPO, gdpr.tools, gdpr.retention)
                 background.append(asyncio.create_task(daily, name="retention"))
+            for task in background:
+                task.add_done_callback(_report_if_stopped)
             try:
                 yield
             finally:
@@ -94,9 +101,18 @@ def create_app(
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
+        after_exception=[find_erasure_receipt],
         middleware=[request_log_middleware],
         openapi_config=OpenAPIConfig(title="Suivi", version="1", path="/schema"),
         response_cache_config=ResponseCacheConfig(),
         logging_config=None,  # service.http.logging configures JSON logs once, for the whole process
         debug=debug,
     )
+
+
+def _report_if_stopped(task: asyncio.Task[None]) -> None:
+    """A background task ending on its own is an outage: say so (its name and error type only)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.error(
+            "background task stopped", extra={"task": task.get_name(), "error_type": type(task.exception()).__name__}
+        )

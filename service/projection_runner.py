@@ -39,6 +39,52 @@ class ProjectedEvent(msgspec.Struct, frozen=True):
     event: Any
 
 
+class BatchWriter:
+    """Sends a run of identical statements as one pipelined executemany instead of a round trip each.
+
+    A batch of a thousand events is mostly a few kinds of writes, one after the other; order is
+    kept (a different statement, or any read, first sends what is waiting).
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._query: str | None = None
+        self._rows: list[tuple[Any, ...]] = []
+
+    async def execute(self, query: str, *args: Any) -> str:
+        if query != self._query:
+            await self.flush()
+            self._query = query
+        self._rows.append(args)
+        return ""
+
+    async def executemany(self, query: str, args: Any) -> None:
+        await self.flush()
+        await self._connection.executemany(query, args)
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]:
+        await self.flush()
+        return list(await self._connection.fetch(query, *args))
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        await self.flush()
+        return await self._connection.fetchrow(query, *args)
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        await self.flush()
+        return await self._connection.fetchval(query, *args)
+
+    async def flush(self) -> None:
+        query, rows = self._query, self._rows
+        self._query, self._rows = None, []
+        if query is None:
+            return
+        if len(rows) == 1:
+            await self._connection.execute(query, *rows[0])
+        else:
+            await self._connection.executemany(query, rows)
+
+
 class ProjectionFailedError(Exception):
     def __init__(self, name: str, position: int, topic: str, cause: BaseException) -> None:
         super().__init__(f"projection {name} failed at position {position} on {topic}: {type(cause).__name__}")
@@ -136,24 +182,57 @@ class ProjectionRunner:
         if not batch:
             return cursor, False
         envelopes = [self._envelope(recorded) for recorded in batch]
-        current = envelopes[0]
         try:
-            async with self._runtime.pool.acquire() as connection, connection.transaction():
-                await connection.execute(f"SET LOCAL search_path TO {schema}, public")
-                for current in envelopes:
-                    await projection.apply(connection, current)
-                last = batch[-1].cursor
-                await connection.execute(
-                    """INSERT INTO tracking (transaction_id, position) VALUES ($1, $2)
-                       ON CONFLICT (singleton) DO UPDATE SET transaction_id = $1, position = $2""",
-                    last.transaction_id,
-                    last.position,
-                )
-        except Exception as error:
-            failure = ProjectionFailedError(projection.name, current.position, current.topic, error)
+            await self._apply(projection, schema, envelopes, batch[-1].cursor)
+        except Exception:
+            # Writes were batched, so the event at fault is not known yet: replay the batch one
+            # write at a time (and roll it back again) to name it.
+            failure = await self._locate_failure(projection, schema, envelopes)
             await self._set_status(projection.name, "failed", str(failure))
             raise failure from None
-        return last, True
+        return batch[-1].cursor, True
+
+    async def _apply(
+        self, projection: Projection, schema: str, envelopes: list[ProjectedEvent], last: LogCursor
+    ) -> None:
+        async with self._runtime.pool.acquire() as connection, connection.transaction():
+            await connection.execute(f"SET LOCAL search_path TO {schema}, public")
+            projection.begin()
+            writer = BatchWriter(connection)
+            for envelope in envelopes:
+                await projection.apply(writer, envelope)
+            await projection.flush(writer)
+            await writer.flush()
+            await connection.execute(
+                """INSERT INTO tracking (transaction_id, position) VALUES ($1, $2)
+                   ON CONFLICT (singleton) DO UPDATE SET transaction_id = $1, position = $2""",
+                last.transaction_id,
+                last.position,
+            )
+
+    async def _locate_failure(
+        self, projection: Projection, schema: str, envelopes: list[ProjectedEvent]
+    ) -> ProjectionFailedError:
+        culprit = envelopes[-1]
+        cause: Exception = RuntimeError("the batch could not be committed")
+        async with self._runtime.pool.acquire() as connection:
+            transaction = connection.transaction()
+            await transaction.start()
+            try:
+                await connection.execute(f"SET LOCAL search_path TO {schema}, public")
+                projection.begin()
+                writer = BatchWriter(connection)
+                for envelope in envelopes:
+                    culprit = envelope
+                    await projection.apply(writer, envelope)
+                    await writer.flush()
+                await projection.flush(writer)
+                await writer.flush()
+            except Exception as error:
+                cause = error
+            finally:
+                await transaction.rollback()
+        return ProjectionFailedError(projection.name, culprit.position, culprit.topic, cause)
 
     def _envelope(self, recorded: RecordedEvent) -> ProjectedEvent:
         event = None
