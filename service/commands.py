@@ -17,13 +17,13 @@ import asyncpg
 
 from domain.policy import Role
 from service.app import Gdpr, create_app
-from service.gdpr.retention import RetentionPolicy
-from service.gdpr.tools import ErasureTools
 from service.application.context import ApplicationContext
 from service.database import create_pool, database_url
 from service.demo import DEMO_STAFF, load_demo
 from service.eventstore.tamper import verify, write_checkpoint
 from service.gdpr import cli_commands as gdpr_commands
+from service.gdpr.retention import RetentionPolicy
+from service.gdpr.tools import ErasureTools
 from service.http.logging import configure_logging
 from service.keys import master_key
 from service.migrations import migrate
@@ -57,6 +57,7 @@ def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
             ErasureTools.from_settings(settings, key),
             RetentionPolicy.from_settings(settings),
             run_retention_daily=settings.retention_daily,
+            settings=settings,
         )
         app = create_app(
             factory,

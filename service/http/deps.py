@@ -12,12 +12,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from projections.blind_index import BlindIndex
+from service.application.context import Actor, ApplicationContext
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureTools
-from service.application.context import Actor, ApplicationContext
 from service.http.security import Principal, authenticate
 from service.runtime import Runtime
 from service.sealer import SubjectSealer
+from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
 
@@ -36,6 +37,8 @@ class Services:
     gdpr_tools: ErasureTools
     """Signing keys and the erasure ledger file, for the DPO's erasures."""
     retention: RetentionPolicy
+    settings: Settings
+    """For the record of processing (controller, DPO contact, retention) and the rights-request warning."""
 
 
 def _services(state: State) -> Services:

@@ -7,8 +7,11 @@
     NotAuthorisedError, CsrfError, ...     403 forbidden
     AggregateNotFoundError, Staff...       404 not-found
     ConcurrencyError, StaleStaffVersion    409 conflict          current_version
-    UsernameTakenError, LegalHoldError     409 conflict
-    AggregateErased, PersonErased, ...     410 erased
+    UsernameTakenError                     409 conflict
+    ErasureRefusedError                    409 legal-hold        legal_holds: [{hold_id, basis}]
+    LegalHoldError (any other)             409 legal-hold
+    PersonErasedGoneError                  410 erased            receipt_id
+    AggregateErased, PersonErased, ...     410 erased            receipt_id (found by find_erasure_receipt)
     ProcessingRestrictedError              423 restricted
     DomainError (any other rule)           422 rule-broken
     IdempotencyKeyReusedError              422 idempotency-key-reused
@@ -21,15 +24,18 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from uuid import UUID
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.types import ExceptionHandlersMap
+from litestar.types import ExceptionHandlersMap, Scope
 
 from domain.errors import DomainError
 from domain.person import LegalHoldError, PersonErasedError, ProcessingRestrictedError
 from service.application.errors import NotAuthorisedError
 from service.eventstore.records import ConcurrencyError, IdempotencyKeyReusedError
+from service.gdpr.erasure import ErasureRefusedError
+from service.gdpr.receipts import PersonErasedGoneError
 from service.keys.subject_keys import SubjectErasedError
 from service.repository import AggregateErasedError, AggregateNotFoundError
 from service.staff.accounts import SignInRefusedError, StaffNotFoundError, StaleStaffVersionError, UsernameTakenError
@@ -105,6 +111,44 @@ def _weak_password(_: Request[Any, Any, Any], error: WeakPasswordError) -> Respo
     )
 
 
+def _refused(_: Request[Any, Any, Any], error: ErasureRefusedError) -> Response[dict[str, Any]]:
+    holds = [{"hold_id": str(h.hold_id), "basis": str(h.basis)} for h in error.holds]
+    return problem(409, "legal-hold", "Under a legal hold", str(error), legal_holds=holds)
+
+
+_RECEIPT = "suivi.erasure_receipt_id"
+_RECEIPT_OF = """SELECT receipt_id FROM erasure_receipts
+    WHERE person_id = $1 OR person_id = (SELECT subject_id FROM events WHERE stream_id = $1 LIMIT 1) LIMIT 1"""
+
+
+async def find_erasure_receipt(error: Exception, scope: Scope) -> None:
+    """``after_exception`` hook: the receipt of the erased person behind an erased aggregate or subject.
+
+    Exception handlers are synchronous, so the lookup happens here and the id waits in the
+    request's state for ``_erased``. A failed lookup only leaves the receipt out.
+    """
+    erased_id = error.aggregate_id if isinstance(error, AggregateErasedError) else None
+    erased_id = error.subject_id if isinstance(error, SubjectErasedError) else erased_id
+    services = getattr(scope["app"].state, "services", None)
+    if erased_id is None or services is None:
+        return
+    try:
+        async with services.runtime.pool.acquire() as db:
+            receipt_id = await db.fetchval(_RECEIPT_OF, erased_id)
+    except Exception:
+        log.warning("no erasure receipt lookup", extra={"event": "receipt_lookup_failed"})
+        return
+    if receipt_id is not None:
+        scope.setdefault("state", {})[_RECEIPT] = receipt_id
+
+
+def _erased(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    receipt_id: UUID | None = (
+        error.receipt_id if isinstance(error, PersonErasedGoneError) else request.scope.get("state", {}).get(_RECEIPT)
+    )
+    return problem(410, "erased", "Erased", str(error), receipt_id=None if receipt_id is None else str(receipt_id))
+
+
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     log.error("unexpected error", extra={"event": "internal_error", "error_type": type(error).__name__})
     return problem(500, "internal-error", "Internal error", "something went wrong on our side; it has been logged")
@@ -124,10 +168,12 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ConcurrencyError: _conflict,
     StaleStaffVersionError: _conflict,
     UsernameTakenError: _simple(409, "conflict", "Conflict"),
+    ErasureRefusedError: _refused,
     LegalHoldError: _simple(409, "legal-hold", "Under a legal hold"),
-    AggregateErasedError: _simple(410, "erased", "Erased"),
-    PersonErasedError: _simple(410, "erased", "Erased"),
-    SubjectErasedError: _simple(410, "erased", "Erased"),
+    PersonErasedGoneError: _erased,
+    AggregateErasedError: _erased,
+    PersonErasedError: _erased,
+    SubjectErasedError: _erased,
     ProcessingRestrictedError: _simple(423, "restricted", "Processing restricted"),
     IdempotencyKeyReusedError: _simple(422, "idempotency-key-reused", "Idempotency key reused"),
     WeakPasswordError: _weak_password,

@@ -4,7 +4,8 @@ A view asks ``open_for_reading`` before it reads anything. It works out how the 
 member stands to the person (own caseload, own cohort, a break-glass reason, and the
 person's consents to share), asks the access policy which categories may be read, and
 records the access (who, which view, which purpose, on which basis) before the data
-goes out. Break-glass access is flagged for the DPO.
+goes out. Break-glass access is flagged for the DPO. An erased person's views all answer
+410 Gone, naming the erasure receipt.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from domain.policy import Grant, Relation, Role, Scope, access
 from projections.caseload import caseload_of
 from projections.roster import learner_of_trainer
 from service.application.errors import NotAuthorisedError
+from service.gdpr.receipts import ensure_not_erased
 from service.http.deps import Services
 from service.http.security import Principal
-from service.repository import Repository
+from service.repository import AggregateErasedError, AggregateNotFoundError, Repository
 
 
 class ReadPurpose(enum.StrEnum):
@@ -62,7 +64,11 @@ async def open_for_reading(
 ) -> ReadGrant:
     """Authorise one view of one person (``needs`` must be readable) and record the access."""
     repository = Repository(services.runtime.store)
-    consents = await repository.get(ConsentRecord, consent_record_id(person_id))  # 404 or 410 first
+    try:
+        consents = await repository.get(ConsentRecord, consent_record_id(person_id))
+    except (AggregateErasedError, AggregateNotFoundError):
+        await ensure_not_erased(services.runtime.pool, person_id)  # 410 Gone, naming the erasure receipt
+        raise  # 404, or 410 for an erasure whose receipt is not issued yet
     today = services.clock().date()
     relation = await _relation(services, principal, person_id, consents, today, break_glass_reason)
     grants = access(principal.staff.roles, relation)

@@ -10,6 +10,10 @@ from service.http.routes import (
     case_notes,
     cases,
     cohorts,
+    dpo,
+    dpo_erasure,
+    dpo_people,
+    dpo_requests,
     office_hours,
     operations,
     people,
@@ -24,3 +28,4 @@ from service.http.routes import (
 ALL_ROUTES: list[Any] = [*operations.ROUTES, *auth.ROUTES, *staff.ROUTES, *people.ROUTES, *case_file.ROUTES]
 ALL_ROUTES += [*cohorts.ROUTES, *roster.ROUTES, *training.ROUTES, *office_hours.ROUTES]
 ALL_ROUTES += [*cases.ROUTES, *case_notes.ROUTES, *referrals.ROUTES, *reports.ROUTES, *statistics.ROUTES]
+ALL_ROUTES += [*dpo_requests.ROUTES, *dpo_erasure.ROUTES, *dpo_people.ROUTES, *dpo.ROUTES]

@@ -14,6 +14,7 @@ from litestar.params import JSONBody
 from service.http.deps import Services
 from service.http.security import SESSION_COOKIE, Principal
 from service.staff.accounts import SignInRefusedError, StaffMember
+from service.staff.sessions import NewSession
 
 
 class SignIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -42,24 +43,33 @@ class SignedIn(msgspec.Struct, frozen=True):
     """For bearer sessions: send it as ``Authorization: Bearer <token>``."""
 
 
-@post("/auth/sign-in", status_code=200, tags=["auth"])
-async def sign_in(data: JSONBody[SignIn], services: NamedDependency[Services]) -> Response[SignedIn]:
+async def open_session(services: Services, username: str, password: str, mode: str) -> tuple[StaffMember, NewSession]:
+    """Check the password (slowing down repeated failures) and open a session; shared with the web pages."""
     now = services.clock()
-    staff, delay = await services.accounts.authenticate(data.username, data.password, now)
+    staff, delay = await services.accounts.authenticate(username, password, now)
     if staff is None:
         await services.sign_in_delay(delay)
         raise SignInRefusedError()
-    opened = await services.sessions.open(staff.staff_id, data.mode, now)
-    if data.mode == "bearer":
-        return Response(SignedIn(Me.of(staff), token=opened.token))
-    cookie = Cookie(
+    return staff, await services.sessions.open(staff.staff_id, mode, now)
+
+
+def session_cookie(services: Services, token: str) -> Cookie:
+    return Cookie(
         key=SESSION_COOKIE,
-        value=opened.token,
+        value=token,
         httponly=True,
         secure=services.secure_cookies,
         samesite="strict",
         path="/",
     )
+
+
+@post("/auth/sign-in", status_code=200, tags=["auth"])
+async def sign_in(data: JSONBody[SignIn], services: NamedDependency[Services]) -> Response[SignedIn]:
+    staff, opened = await open_session(services, data.username, data.password, data.mode)
+    if data.mode == "bearer":
+        return Response(SignedIn(Me.of(staff), token=opened.token))
+    cookie = session_cookie(services, opened.token)
     return Response(SignedIn(Me.of(staff), csrf_token=opened.csrf_token), cookies=[cookie])
 
 

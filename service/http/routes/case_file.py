@@ -37,11 +37,15 @@ class Entry(msgspec.Struct, frozen=True):
     category: str
     kind: str
     body: dict[str, Any]
+    stream_id: UUID | None = None
+    """The case, visit, referral or record the entry belongs to (its id, never personal data)."""
 
 
 class CaseFile(msgspec.Struct, frozen=True):
     person_id: UUID
     break_glass: bool
+    restricted: bool
+    """Processing is restricted (Art. 18 or a pending objection): only the DPO may change anything."""
     categories: list[str]
     entries: list[Entry]
 
@@ -64,7 +68,7 @@ def _visible(entries: list[CaseFileEntry], grant: ReadGrant) -> list[Entry]:
             if entry.kind != "Visit.Helped" or body["help"]["category"] not in _DIGITAL_HELP:
                 continue
             body = {"help": {"category": body["help"]["category"], "minutes": body["help"]["minutes"]}}
-        shown.append(Entry(entry.position, entry.recorded_at, entry.category, entry.kind, body))
+        shown.append(Entry(entry.position, entry.recorded_at, entry.category, entry.kind, body, entry.stream_id))
     return shown
 
 
@@ -77,7 +81,8 @@ async def _file(
         categories.add(str(Category.OFFICE_HOURS))
     async with services.runtime.pool.acquire() as db:
         entries = await read_case_file(db, services.sealer, person_id, frozenset(categories))
-    return CaseFile(person_id, grant.break_glass, sorted(grant.categories), _visible(entries, grant))
+        restricted = await db.fetchval("SELECT restricted FROM rm_directory.people WHERE person_id = $1", person_id)
+    return CaseFile(person_id, grant.break_glass, bool(restricted), sorted(grant.categories), _visible(entries, grant))
 
 
 @get("/people/{person_id:uuid}/file", tags=["case file"])
