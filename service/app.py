@@ -30,6 +30,7 @@ from service.sealer import SubjectSealer
 from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
+from service.web import WEB_ROUTES, template_config
 
 log = logging.getLogger("suivi.app")
 RuntimeFactory = Callable[[], AbstractAsyncContextManager[Runtime]]
@@ -97,7 +98,8 @@ def create_app(
                 await asyncio.gather(*background, return_exceptions=True)
 
     return Litestar(
-        route_handlers=ALL_ROUTES,
+        route_handlers=[*ALL_ROUTES, *WEB_ROUTES],
+        template_config=template_config(),
         lifespan=[lifespan],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

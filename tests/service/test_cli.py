@@ -102,15 +102,45 @@ def test_projections_status_and_rebuild_from_the_command_line(database_url: str)
 def test_staff_add_creates_the_first_admin_from_the_command_line(database_url: str) -> None:
     env = {"DATABASE_URL": database_url}
     result = subprocess.run(
-        [sys.executable, "-m", "service.cli", "staff", "add", "admin", "--name", "Admin", "--role", "admin",
-         "--password-stdin"],
-        input="a long enough password\n", capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "staff",
+            "add",
+            "admin",
+            "--name",
+            "Admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "created admin (admin)" in result.stdout
     again = subprocess.run(
-        [sys.executable, "-m", "service.cli", "staff", "add", "admin", "--name", "Admin", "--role", "admin",
-         "--password-stdin"],
-        input="a long enough password\n", capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "service.cli",
+            "staff",
+            "add",
+            "admin",
+            "--name",
+            "Admin",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
     )
     assert again.returncode == 2 and "user name is taken" in again.stderr and "Traceback" not in again.stderr

@@ -1,0 +1,45 @@
+"""The staff web interface: server-rendered pages (Jinja2) with htmx, French first, English second.
+
+The pages sit on the same services and access policy as the JSON API: every handler calls the
+API's own functions (``open_for_reading`` through them), with the same session cookie and CSRF
+check. ``create_app`` adds ``WEB_ROUTES`` to its route handlers and ``template_config()``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from litestar import Router
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from service.web.errors import ERROR_HANDLERS
+from service.web.pages import admin, auth, dpo, dpo_erasure, office_hours, people, social, training
+from service.web.viewer import VIEWER
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+PAGES = [*auth.ROUTES, *social.ROUTES, *people.ROUTES, *training.ROUTES, *office_hours.ROUTES]
+PAGES += [*dpo.ROUTES, *dpo_erasure.ROUTES, *admin.ROUTES]
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, trim_blocks=True
+    )
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+def static_files_router() -> Router:
+    return create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False)
+
+
+WEB_ROUTES: list[Any] = [
+    Router(path="/", route_handlers=PAGES, dependencies=VIEWER, exception_handlers=ERROR_HANDLERS),
+    static_files_router(),
+]

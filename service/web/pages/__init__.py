@@ -1,0 +1,1 @@
+"""Page handlers, one module per kind of work; each calls the same services as the JSON routes."""

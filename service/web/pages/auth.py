@@ -1,0 +1,87 @@
+"""Sign in and out, the home page of each role, and the language of the interface."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from domain.policy import Role
+from service.http.deps import Services
+from service.http.routes.auth import open_session, session_cookie
+from service.http.security import SESSION_COOKIE
+from service.staff.accounts import SignInRefusedError
+from service.web.catalogue import language_or_default
+from service.web.viewer import LANGUAGE_COOKIE, NAVIGATION, Viewer, form_of, language_of, render
+
+_ONE_YEAR = 365 * 24 * 3600
+
+
+def _language_cookie(language: str) -> Cookie:
+    return Cookie(key=LANGUAGE_COOKIE, value=language, max_age=_ONE_YEAR, samesite="strict", path="/", httponly=True)
+
+
+@get("/ui/sign-in", include_in_schema=False)
+async def sign_in_page(request: Request[Any, Any, Any], expired: FromQuery[bool] = False) -> Template:
+    return render("sign_in.html", language=language_of(request), title="sign_in.title", expired=expired, failed=False)
+
+
+@post("/ui/sign-in", include_in_schema=False)
+async def sign_in(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
+    form = await form_of(request)
+    try:
+        staff, opened = await open_session(services, form.get("username", ""), form.get("password", ""), "cookie")
+    except SignInRefusedError:
+        page = render("sign_in.html", language=language_of(request), title="sign_in.title", failed=True, status=401)
+        return page
+    cookies = [session_cookie(services, opened.token), _language_cookie(language_or_default(staff.language))]
+    return Redirect("/ui/", status_code=303, cookies=cookies)
+
+
+@post("/ui/sign-out", include_in_schema=False)
+async def sign_out(viewer: NamedDependency[Viewer], services: NamedDependency[Services]) -> Response[Any]:
+    await services.sessions.close(viewer.principal.token)
+    response: Response[Any] = Redirect("/ui/sign-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@post("/ui/language", include_in_schema=False)
+async def change_language(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], services: NamedDependency[Services]
+) -> Response[Any]:
+    """The staff member's own language (staff.language), kept for the next sign-in too."""
+    language = language_or_default((await form_of(request)).get("language"))
+    staff = viewer.principal.staff
+    if staff.language != language:
+        await services.accounts.update(staff.staff_id, staff.version, language=language)
+    back = request.headers.get("Referer", "/ui/")
+    target = back if back.startswith(str(request.base_url).rstrip("/") + "/ui/") else "/ui/"
+    return Redirect(target, status_code=303, cookies=[_language_cookie(language)])
+
+
+@post("/ui/sign-in/language", include_in_schema=False)
+async def sign_in_language(request: Request[Any, Any, Any]) -> Response[Any]:
+    language = language_or_default((await form_of(request)).get("language"))
+    return Redirect("/ui/sign-in", status_code=303, cookies=[_language_cookie(language)])
+
+
+@get("/ui", include_in_schema=False)
+async def home(viewer: NamedDependency[Viewer]) -> Response[Any]:
+    """Each role starts on its own work."""
+    for role in Role:
+        if viewer.has(role):
+            return Redirect(NAVIGATION[role][0][0], status_code=303)
+    return Redirect("/ui/sign-in", status_code=303)
+
+
+@get("/", include_in_schema=False)
+async def root() -> Response[Any]:
+    return Redirect("/ui", status_code=303)
+
+
+ROUTES = [sign_in_page, sign_in, sign_out, change_language, sign_in_language, home, root]

@@ -1,0 +1,57 @@
+"""Erasure (Art. 17): a dry run first, then the confirmation typed twice, then the signed receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from domain.policy import Role
+from service.application.context import ApplicationContext
+from service.gdpr import receipts
+from service.gdpr.erasure import erase, plan_erasure
+from service.http.deps import Services
+from service.web.viewer import Viewer, form_of, page
+
+
+def confirmation_code(person_id: UUID) -> str:
+    """What the DPO types, twice: the first eight characters of the person's id."""
+    return str(person_id)[:8]
+
+
+@get("/ui/dpo/people/{person_id:uuid}/erasure", include_in_schema=False)
+async def dry_run(
+    person_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
+) -> Template:
+    viewer.require(Role.DPO)
+    plan = await plan_erasure(ctx, viewer.principal.actor, person_id)
+    return page(
+        viewer, "dpo/erasure_plan.html", "erasure.title", plan=plan, code=confirmation_code(person_id), mismatch=False
+    )
+
+
+@post("/ui/dpo/people/{person_id:uuid}/erasure", include_in_schema=False)
+async def confirm(
+    person_id: FromPath[UUID],
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    services: NamedDependency[Services],
+    ctx: NamedDependency[ApplicationContext],
+) -> Template:
+    viewer.require(Role.DPO)
+    form = await form_of(request)
+    code = confirmation_code(person_id)
+    if form.get("confirm_1", "").strip() != code or form.get("confirm_2", "").strip() != code:
+        plan = await plan_erasure(ctx, viewer.principal.actor, person_id)
+        return page(viewer, "dpo/erasure_plan.html", "erasure.title", plan=plan, code=code, mismatch=True)
+    receipt = await erase(ctx, viewer.principal.actor, person_id, services.gdpr_tools)
+    return page(
+        viewer, "dpo/receipt.html", "erasure.receipt", receipt=receipt, document=receipts.encode(receipt).decode()
+    )
+
+
+ROUTES = [dry_run, confirm]

@@ -1,0 +1,101 @@
+"""Who is looking at a page: the same session and CSRF check as the API, and the pages' rendering.
+
+Pages are signed in with the API's session cookie and checked by ``security.authenticate``.
+A change sends the CSRF token either in the ``X-CSRF-Token`` header (htmx requests: the
+body carries ``hx-headers``) or in a hidden ``csrf_token`` form field, which is handed to
+``authenticate`` as that header, so there is one check for both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request
+from litestar.di import NamedDependency, Provide
+from litestar.response import Template
+
+from domain.policy import Role
+from service.http.deps import Services
+from service.http.problems import ForbiddenError
+from service.http.security import CSRF_HEADER, Principal, authenticate
+from service.web.catalogue import Translator, language_or_default
+
+LANGUAGE_COOKIE = "suivi_lang"
+"""The language of the pages shown before sign-in (a preference, not personal data)."""
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+NAVIGATION: dict[Role, list[tuple[str, str]]] = {
+    Role.SOCIAL_WORKER: [("/ui/caseload", "nav.caseload"), ("/ui/people/search", "nav.search")],
+    Role.TRAINER: [("/ui/cohorts", "nav.cohorts")],
+    Role.OFFICE_HOURS_HELPER: [("/ui/office-hours", "nav.office_hours"), ("/ui/people/search", "nav.search")],
+    Role.DPO: [("/ui/dpo", "nav.dpo"), ("/ui/dpo/record", "nav.record"), ("/ui/dpo/retention", "nav.retention")],
+    Role.ADMIN: [("/ui/admin/staff", "nav.staff")],
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    principal: Principal
+    csrf_token: str
+
+    @property
+    def language(self) -> str:
+        return language_or_default(self.principal.staff.language)
+
+    def has(self, *roles: Role) -> bool:
+        return any(role in self.principal.staff.roles for role in roles)
+
+    def require(self, *roles: Role) -> None:
+        """Pages of another role answer 403 (the services would refuse the data anyway)."""
+        if not self.has(*roles):
+            raise ForbiddenError("this page belongs to another role")
+
+    def navigation(self) -> list[tuple[str, str]]:
+        links: list[tuple[str, str]] = []
+        for role in Role:
+            if role in self.principal.staff.roles:
+                links += [link for link in NAVIGATION[role] if link not in links]
+        return links
+
+
+async def _viewer(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Viewer:
+    checked = request
+    if request.method not in _SAFE_METHODS and CSRF_HEADER not in request.headers:
+        form = await request.form()
+        token = str(form.get("csrf_token") or "")
+        headers = [*request.scope["headers"], (CSRF_HEADER.lower().encode(), token.encode())]
+        checked = Request({**request.scope, "headers": headers, "state": {}})
+    now = services.clock()
+    principal = await authenticate(checked, services.sessions, services.accounts, now)
+    session = await services.sessions.find(principal.token, now)
+    return Viewer(principal, "" if session is None else session.csrf_token)
+
+
+VIEWER = {"viewer": Provide(_viewer)}
+
+
+def language_of(request: Request[Any, Any, Any]) -> str:
+    return language_or_default(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def render(
+    template: str, *, language: str, title: str, viewer: Viewer | None = None, status: int = 200, **context: Any
+) -> Template:
+    """A page (or an htmx fragment) in the reader's language. ``title`` is a catalogue key: never personal data."""
+    t = Translator(language)
+    return Template(
+        template_name=template,
+        context={"t": t, "lang": t.language, "title": t(title), "viewer": viewer, **context},
+        status_code=status,
+    )
+
+
+def page(viewer: Viewer, template: str, title: str, **context: Any) -> Template:
+    return render(template, language=viewer.language, title=title, viewer=viewer, **context)
+
+
+async def form_of(request: Request[Any, Any, Any]) -> dict[str, str]:
+    """The form's fields (the last value of each), without the CSRF token."""
+    form = await request.form()
+    return {k: str(v) for k, v in form.items() if k != "csrf_token"}

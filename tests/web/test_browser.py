@@ -1,0 +1,237 @@
+"""The main journeys in Chromium, signed in as each role, with screenshots and an accessibility check.
+
+Chromium comes from Debian (``apt-get install chromium``), driven by Playwright with
+``executable_path``: never ``playwright install``. Without Chromium these tests are
+skipped with a message saying how to install it, except in CI (``CI=true``), where they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import Live, shot
+
+AXE = Path(__file__).parents[2] / "service" / "web" / "static" / "vendor" / "axe.min.js"
+SECRET_NOTE = "Dossier titre de séjour : recours introduit au CCE"
+REFERRAL_REASON = "Courrier du CPAS incompris, expulsion possible"
+
+pytestmark = pytest.mark.usefixtures("browser")
+
+
+def _eventually(check: Any, timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+            if result:
+                return result
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError("not reached in time")
+        time.sleep(0.2)
+
+
+def _register(live: Live, role: str, given: str, family: str) -> str:
+    answer = live.api(role, "POST", "/people", json={"given_name": given, "family_name": family})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["ids"]["person_id"])
+
+
+def _cohort_of_twelve(live: Live) -> tuple[str, list[str]]:
+    today = datetime.now(UTC).date()
+    plan = {
+        "name": "DigiLab septembre",
+        "site": "Liège",
+        "starts_on": str(today),
+        "ends_on": str(today + timedelta(days=27)),
+        "session_days": [str(today + timedelta(days=n)) for n in range(0, 28, 2)],
+        "capacity": 12,
+    }
+    answer = live.api("trainer", "POST", "/cohorts", json=plan)
+    assert answer.status_code == 201, answer.text
+    cohort_id = answer.json()["ids"]["cohort_id"]
+    learners = [_register(live, "helper", f"Apprenant{n}", f"Famille{n}") for n in range(12)]
+    for person_id in learners:
+        enrolled = live.api("trainer", "POST", f"/cohorts/{cohort_id}/enrolments", json={"person_id": person_id})
+        assert enrolled.status_code == 201, enrolled.text
+    return cohort_id, learners
+
+
+def _axe(page: Any) -> None:
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, json.dumps([(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in bad], indent=1)
+
+
+def test_a_trainer_records_a_days_attendance_for_twelve_learners(open_as, live: Live) -> None:
+    cohort_id, learners = _cohort_of_twelve(live)
+    page = open_as("trainer")
+    assert page.url.endswith("/ui/cohorts")
+    _eventually(lambda: page.reload() or page.get_by_text("DigiLab septembre").count() > 0)
+    _axe(page)
+    shot(page, "trainer-cohorts")
+    started = time.monotonic()
+    page.get_by_role("link", name="Présences du jour").first.click()
+    _eventually(lambda: page.reload() or page.locator("input[type=radio]").count() == 48)
+    _axe(page)
+    # Everyone present by default; two exceptions, by keyboard alone.
+    first_absent = page.locator(f'input[name="mark-{learners[3]}"][value="absent"]')
+    first_absent.focus()
+    page.keyboard.press("Space")
+    late = page.locator(f'input[name="mark-{learners[7]}"][value="present"]')
+    late.focus()
+    page.keyboard.press("ArrowRight")  # present -> late
+    shot(page, "trainer-attendance")
+    page.get_by_role("button", name="Enregistrer les présences").press("Enter")
+    page.wait_for_url("**/attendance?saved=1")
+    assert time.monotonic() - started < 60
+    assert page.get_by_role("status").inner_text() == "Présences enregistrées."
+    roster = live.api("trainer", "GET", f"/cohorts/{cohort_id}/roster").json()
+    marks = {line["person_id"]: line["attendance"] for line in roster["learners"]}
+    assert marks[learners[3]] == "absent" and marks[learners[7]] == "late"
+    assert sum(1 for m in marks.values() if m == "present") == 10
+    shot(page, "trainer-attendance-saved")
+
+
+def test_an_office_hours_referral_is_accepted_by_a_social_worker_and_opens_a_case(open_as, live: Live) -> None:
+    helper = open_as("helper")
+    helper.goto(live.url + "/ui/office-hours/board?site=Li%C3%A8ge")
+    helper.get_by_label("Prénom").fill("Mariam")
+    helper.get_by_label("Nom de famille").fill("Ouedraogo")
+    helper.get_by_role("button", name="Inscrire et accueillir").click()
+    helper.wait_for_url("**notice=registered")
+    _axe(helper)
+    call = helper.get_by_role("button", name="Appeler Mariam Ouedraogo")
+    _eventually(lambda: helper.reload() or call.count() == 1)
+    shot(helper, "helper-board")
+    call.click()
+    helper.get_by_label("Demande", exact=True).fill("Lettre du CPAS")
+    helper.get_by_label("Ce qui a été fait").fill("Lecture de la lettre avec la personne")
+    helper.get_by_role("button", name="Enregistrer et terminer").click()
+    helper.get_by_label("Motif de l'orientation").fill(REFERRAL_REASON)
+    _axe(helper)
+    shot(helper, "helper-visit")
+    helper.get_by_role("button", name="Orienter", exact=True).click()
+    helper.wait_for_url("**notice=referred")
+
+    worker = open_as("social_worker")
+    assert worker.url.endswith("/ui/caseload")
+    heading = worker.get_by_role("heading", name="Mariam Ouedraogo", exact=False)
+    _eventually(lambda: worker.reload() or heading.count() == 1)
+    _axe(worker)
+    shot(worker, "social-worker-caseload")
+    worker.get_by_label("Domaine").first.select_option("social_benefits")
+    worker.get_by_label("Résumé").first.fill("Aide pour le courrier du CPAS")
+    worker.get_by_role("button", name="Accepter et ouvrir le dossier").first.click()
+    worker.wait_for_url("**/ui/people/*")
+    _eventually(lambda: worker.reload() or worker.get_by_role("heading", name="Allocations sociales · ouvert").count())
+    worker.get_by_label("Note", exact=True).fill(SECRET_NOTE)
+    worker.get_by_role("button", name="Ajouter la note").click()
+    _eventually(lambda: worker.reload() or worker.get_by_text(SECRET_NOTE).count() > 0)
+    _axe(worker)
+    shot(worker, "social-worker-file")
+
+
+def test_the_dpo_exports_then_erases_a_person(open_as, live: Live) -> None:
+    person_id = _register(live, "social_worker", "Jeanne", "Effacée")
+    dpo = open_as("dpo")
+    _axe(dpo)
+    shot(dpo, "dpo-requests")
+    dpo.get_by_label("Identifiant de la personne").fill(person_id)
+    dpo.get_by_role("button", name="Ouvrir", exact=True).click()
+    dpo.wait_for_url(f"**/ui/dpo/people/{person_id}")
+    _axe(dpo)
+    with dpo.expect_download() as download:
+        dpo.get_by_role("link", name="Télécharger le JSON").click()
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert "Effacée" in json.dumps(exported, ensure_ascii=False)
+    printable = dpo.context.new_page()
+    printable.goto(live.url + f"/ui/dpo/people/{person_id}/export")
+    assert "Effacée" in printable.content()
+    shot(printable, "dpo-export-printable")
+    printable.close()
+    dpo.get_by_role("link", name="Essai d'effacement (rien n'est effacé)").click()
+    _axe(dpo)
+    shot(dpo, "dpo-erasure-dry-run")
+    code = person_id[:8]
+    dpo.get_by_label("Confirmation", exact=True).fill(code)
+    dpo.get_by_label("Confirmation (encore)").fill("wrong")
+    dpo.get_by_role("button", name="Effacer définitivement").click()
+    assert "ne correspondent pas" in dpo.get_by_role("alert").inner_text()
+    dpo.get_by_label("Confirmation", exact=True).fill(code)
+    dpo.get_by_label("Confirmation (encore)").fill(code)
+    dpo.get_by_role("button", name="Effacer définitivement").click()
+    assert dpo.get_by_role("status").inner_text() == "La personne a été effacée."
+    assert person_id in dpo.locator("#receipt").inner_text()
+    shot(dpo, "dpo-erasure-receipt")
+    assert live.api("social_worker", "GET", f"/people/{person_id}").status_code == 410
+
+
+def test_a_trainers_pages_and_fragments_never_show_social_legal_text(open_as, live: Live) -> None:
+    cohort_id, learners = _cohort_of_twelve(live)
+    person_id = learners[0]
+    opened = live.api(
+        "social_worker", "POST", "/cases", json={"person_id": person_id, "domain": "housing", "summary": SECRET_NOTE}
+    )
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["ids"]["case_id"]
+    noted = live.api("social_worker", "POST", f"/cases/{case_id}/notes", json={"text": SECRET_NOTE})
+    assert noted.status_code == 201, noted.text
+    trainer = open_as("trainer")
+    seen = []
+    urls = [
+        "/ui/cohorts",
+        f"/ui/cohorts/{cohort_id}",
+        f"/ui/cohorts/{cohort_id}/attendance",
+        f"/ui/people/{person_id}/training",
+        f"/ui/people/{person_id}",
+        "/ui/caseload",
+        "/ui/office-hours/board/live?site=Li%C3%A8ge",
+    ]
+    for url in urls:
+        trainer.goto(live.url + url)
+        seen.append(trainer.content())
+    for fragment in ("/ui/office-hours/board/live?site=Li%C3%A8ge", f"/ui/people/{person_id}"):
+        answer = trainer.request.get(live.url + fragment, headers={"HX-Request": "true"})
+        seen.append(answer.text())
+    searched = trainer.request.post(
+        live.url + "/ui/people/search",
+        form={"query": "Apprenant0"},
+        headers={"HX-Request": "true", "X-CSRF-Token": _csrf(trainer)},
+    )
+    seen.append(searched.text())
+    for html in seen:
+        for text in (SECRET_NOTE, REFERRAL_REASON, "Suivi social et juridique", "Logement"):
+            assert text not in html
+    shot(trainer, "trainer-refused-file")
+
+
+def _csrf(page: Any) -> str:
+    page.goto(page.url.split("/ui/")[0] + "/ui/cohorts")
+    headers = page.locator("body").get_attribute("hx-headers")
+    return str(json.loads(headers)["X-CSRF-Token"])
+
+
+def test_the_interface_switches_to_english_and_back(open_as, live: Live) -> None:
+    page = open_as("admin", width=820, height=1180)  # a tablet
+    assert page.url.endswith("/ui/admin/staff")
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Staff accounts").count() == 1
+    _axe(page)
+    shot(page, "admin-staff-tablet-en")
+    page.get_by_role("button", name="Français").click()
+    assert page.get_by_role("heading", name="Comptes du personnel").count() == 1
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/ui/sign-in")
+    _axe(page)
+    shot(page, "sign-in")
