@@ -125,8 +125,11 @@ class DirectoryProjection(Projection):
                 "SELECT person_id FROM tokens WHERE kind = 'birth' AND token = $1",
                 self._index.birth_date(details.birth_date),
             )
-            similar = await _name_matches(db, self._index, " ".join(names), exact=False)
-            candidates |= {r["person_id"] for r in born} & similar
+            # Only people born that day are compared by trigrams: comparing with the whole
+            # directory would make every registration slower than the one before.
+            same_day = [r["person_id"] for r in born if r["person_id"] != person_id]
+            if same_day:
+                candidates |= await _name_matches(db, self._index, " ".join(names), exact=False, among=same_day)
         candidates.discard(person_id)
         return sorted(candidates)
 
@@ -141,8 +144,13 @@ def _index_entries(index: BlindIndex, file_number: str, details: PersonDetails) 
     return entries
 
 
-async def _name_matches(db: Db, index: BlindIndex, query: str, *, exact: bool, table: str = "tokens") -> set[UUID]:
-    """``table`` is unqualified inside the projection (its schema is on the search path)."""
+async def _name_matches(
+    db: Db, index: BlindIndex, query: str, *, exact: bool, table: str = "tokens", among: list[UUID] | None = None
+) -> set[UUID]:
+    """``table`` is unqualified inside the projection (its schema is on the search path).
+
+    ``among`` limits the comparison to those people.
+    """
     words = tokens(query)
     if not words:
         return set()
@@ -150,9 +158,11 @@ async def _name_matches(db: Db, index: BlindIndex, query: str, *, exact: bool, t
         wanted = list(index.name_tokens(query))
         rows = await db.fetch(
             f"""SELECT person_id FROM {table} WHERE kind = 'name' AND token = ANY($1)
+                  AND ($3::uuid[] IS NULL OR person_id = ANY($3::uuid[]))
                GROUP BY person_id HAVING count(DISTINCT token) = $2""",
             wanted,
             len(wanted),
+            among,
         )
         return {r["person_id"] for r in rows}
     # Every word of the query must be close to some name of the person.
@@ -161,9 +171,11 @@ async def _name_matches(db: Db, index: BlindIndex, query: str, *, exact: bool, t
         wanted = list(index.trigram_tokens(word))
         rows = await db.fetch(
             f"""SELECT person_id FROM {table} WHERE kind = 'tri' AND token = ANY($1)
+                  AND ($3::uuid[] IS NULL OR person_id = ANY($3::uuid[]))
                GROUP BY person_id HAVING count(*) >= $2""",
             wanted,
             max(1, int(len(trigrams(word)) * _TRIGRAM_MATCH)),
+            among,
         )
         found = {r["person_id"] for r in rows}
         matches = found if matches is None else matches & found
