@@ -13,9 +13,10 @@ from service.keys.master_key import MasterKey, write_key_file
 from service.runtime import open_runtime
 
 
-def suivi(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def suivi(*args: str, env: dict[str, str], input: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "service.cli", *args],
+        input=input,
         capture_output=True,
         text=True,
         env={**os.environ, **env},
@@ -100,47 +101,10 @@ def test_projections_status_and_rebuild_from_the_command_line(database_url: str)
 
 
 def test_staff_add_creates_the_first_admin_from_the_command_line(database_url: str) -> None:
+    add_admin = ("staff", "add", "admin", "--name", "Admin", "--role", "admin", "--password-stdin")
     env = {"DATABASE_URL": database_url}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "staff",
-            "add",
-            "admin",
-            "--name",
-            "Admin",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ],
-        input="a long enough password\n",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-    )
+    result = suivi(*add_admin, env=env, input="a long enough password\n")
     assert result.returncode == 0, result.stderr
     assert "created admin (admin)" in result.stdout
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "service.cli",
-            "staff",
-            "add",
-            "admin",
-            "--name",
-            "Admin",
-            "--role",
-            "admin",
-            "--password-stdin",
-        ],
-        input="a long enough password\n",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
-    )
+    again = suivi(*add_admin, env=env, input="a long enough password\n")
     assert again.returncode == 2 and "user name is taken" in again.stderr and "Traceback" not in again.stderr

@@ -84,6 +84,8 @@ async def roster(
         for line in found.learners
         if line.person_id in grants
     ]
+    # Alphabetical, as on a paper register: a trainer finds a name at a glance.
+    learners.sort(key=lambda learner: ((learner.family_name or "").casefold(), (learner.given_name or "").casefold()))
     waiting = [
         Waiting(place, person_id, *name_parts(names.get(person_id)))
         for place, person_id in enumerate(found.waiting_list, start=1)
