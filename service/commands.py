@@ -27,7 +27,8 @@ from service.gdpr.tools import ErasureTools
 from service.http.logging import configure_logging
 from service.keys import master_key
 from service.migrations import migrate
-from service.projection_runner import ProjectionRunner, projection_states, request_rebuild
+from service.projection_runner import ProjectionRunner
+from service.projection_status import projection_states, request_rebuild
 from service.read_models import PROJECTION_SCHEMAS, all_projections
 from service.runtime import Runtime, open_runtime
 from service.settings import Settings
