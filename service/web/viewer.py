@@ -8,8 +8,11 @@ body carries ``hx-headers``) or in a hidden ``csrf_token`` form field, which is 
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
@@ -17,7 +20,7 @@ from litestar.response import Template
 
 from domain.policy import Role
 from service.http.deps import Services
-from service.http.problems import ForbiddenError
+from service.http.problems import BadRequestError, ForbiddenError
 from service.http.security import CSRF_HEADER, Principal, authenticate
 from service.web.catalogue import Translator, language_or_default
 
@@ -95,7 +98,43 @@ def page(viewer: Viewer, template: str, title: str, **context: Any) -> Template:
     return render(template, language=viewer.language, title=title, viewer=viewer, **context)
 
 
-async def form_of(request: Request[Any, Any, Any]) -> dict[str, str]:
+E = TypeVar("E", bound=enum.Enum)
+
+
+class Form(dict[str, str]):
+    """A posted form. A missing or unreadable field is a 400 that names it, never a 500."""
+
+    def __missing__(self, name: str) -> str:
+        raise BadRequestError(f"the form field {name} is missing")
+
+    def uuid(self, name: str) -> UUID:
+        try:
+            return UUID(self.get(name, "").strip())
+        except ValueError:
+            raise BadRequestError(f"the form field {name} must be an identifier") from None
+
+    def integer(self, name: str, default: int) -> int:
+        raw = self.get(name, "").strip()
+        try:
+            return int(raw) if raw else default
+        except ValueError:
+            raise BadRequestError(f"the form field {name} must be a whole number") from None
+
+    def choice(self, name: str, kind: type[E], default: str = "") -> E:
+        """One of an enumeration's values (e.g. a case domain)."""
+        try:
+            return kind(self.get(name, default))
+        except ValueError:
+            raise BadRequestError(f"the form field {name} must be one of the choices offered") from None
+
+    def day(self, name: str) -> date:
+        try:
+            return date.fromisoformat(self.get(name, "").strip())
+        except ValueError:
+            raise BadRequestError(f"the form field {name} must be a date (YYYY-MM-DD)") from None
+
+
+async def form_of(request: Request[Any, Any, Any]) -> Form:
     """The form's fields (the last value of each), without the CSRF token."""
     form = await request.form()
-    return {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    return Form({k: str(v) for k, v in form.items() if k != "csrf_token"})

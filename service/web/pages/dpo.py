@@ -15,17 +15,28 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from domain.person import LegalBasis
+from domain.person import LegalBasis, LegalHold, Person
 from domain.policy import Role
+from domain.rights import IdentityCheck, Right
 from service.application import gdpr as person_gdpr
 from service.application.context import ApplicationContext
 from service.gdpr.export import export_person
 from service.gdpr.html import export_html
+from service.gdpr.receipts import is_erased
 from service.gdpr.register import record_of_processing
-from service.gdpr.requests import list_requests
+from service.gdpr.requests import (
+    AnswerRequest,
+    ExtendDeadline,
+    ReceiveRequest,
+    answer_request,
+    extend_deadline,
+    list_requests,
+    receive_request,
+)
 from service.gdpr.retention import run_retention
 from service.http.deps import Services
 from service.http.routes import reports
+from service.repository import AggregateNotFoundError
 from service.web.viewer import Viewer, form_of, page
 
 _DPO = (Role.DPO,)
@@ -33,12 +44,67 @@ _DPO = (Role.DPO,)
 
 @get("/ui/dpo", include_in_schema=False)
 async def requests(
-    viewer: NamedDependency[Viewer], services: NamedDependency[Services], ctx: NamedDependency[ApplicationContext]
+    viewer: NamedDependency[Viewer],
+    services: NamedDependency[Services],
+    ctx: NamedDependency[ApplicationContext],
+    done: FromQuery[str] = "",
 ) -> Template:
     viewer.require(*_DPO)
     found = await list_requests(ctx, viewer.principal.actor)
     staff = await services.accounts.all()
-    return page(viewer, "dpo/requests.html", "dpo.title", requests=found, staff=staff)
+    return page(
+        viewer,
+        "dpo/requests.html",
+        "dpo.title",
+        requests=found,
+        staff=staff,
+        rights=list(Right),
+        checks=list(IdentityCheck),
+        today=services.clock().date(),
+        done=done,
+    )
+
+
+@post("/ui/dpo/requests", include_in_schema=False)
+async def receive(
+    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
+) -> Response[Any]:
+    """A rights request received (the person named by id); its deadline is one month later."""
+    viewer.require(*_DPO)
+    form = await form_of(request)
+    command = ReceiveRequest(
+        person_id=form.uuid("person_id"),
+        right=form.choice("right", Right),
+        received_on=form.day("received_on"),
+        identity_check=form.choice("identity_check", IdentityCheck),
+        identity_note=form.get("identity_note", ""),
+        details=form.get("details", ""),
+    )
+    await receive_request(ctx, viewer.principal.actor, command)
+    return Redirect("/ui/dpo?done=received", status_code=303)
+
+
+@post("/ui/dpo/requests/{request_id:uuid}/{action:str}", include_in_schema=False)
+async def request_action(
+    request_id: FromPath[UUID],
+    action: FromPath[str],
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    """Answering a request, or extending its deadline by one or two months with a reason (Art. 12(3))."""
+    viewer.require(*_DPO)
+    form = await form_of(request)
+    actor = viewer.principal.actor
+    if action == "answer":
+        await answer_request(ctx, actor, AnswerRequest(request_id=request_id, answer=form.get("answer", "")))
+    elif action == "extension":
+        months = form.integer("months", 1)
+        extension = ExtendDeadline(request_id=request_id, months=months, reason=form.get("reason", ""))
+        await extend_deadline(ctx, actor, extension)
+    else:
+        return Redirect("/ui/dpo", status_code=303)
+    return Redirect(f"/ui/dpo?done={action}", status_code=303)
 
 
 @post("/ui/dpo/open", include_in_schema=False)
@@ -49,10 +115,28 @@ async def open_person(request: Request[Any, Any, Any], viewer: NamedDependency[V
     return Redirect(f"/ui/dpo/people/{person_id}", status_code=303)
 
 
+async def _holds(ctx: ApplicationContext, person_id: UUID) -> list[LegalHold]:
+    """The person's legal holds (none once erased, or for an unknown id), as the erasure dry run reads them."""
+    if await is_erased(ctx.pool, person_id):
+        return []
+    try:
+        return list((await ctx.repository.get(Person, person_id)).legal_holds)
+    except AggregateNotFoundError:
+        return []
+
+
 @get("/ui/dpo/people/{person_id:uuid}", include_in_schema=False)
-async def person(person_id: FromPath[UUID], viewer: NamedDependency[Viewer], done: FromQuery[str] = "") -> Template:
+async def person(
+    person_id: FromPath[UUID],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+    done: FromQuery[str] = "",
+) -> Template:
     viewer.require(*_DPO)
-    return page(viewer, "dpo/person.html", "dpo.person", person_id=person_id, bases=list(LegalBasis), done=done)
+    holds = await _holds(ctx, person_id)
+    return page(
+        viewer, "dpo/person.html", "dpo.person", person_id=person_id, bases=list(LegalBasis), holds=holds, done=done
+    )
 
 
 @get("/ui/dpo/people/{person_id:uuid}/export.json", include_in_schema=False)
@@ -84,17 +168,20 @@ async def person_action(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    """A legal hold, a restriction, or lifting one."""
+    """A legal hold, a restriction, or lifting either."""
     viewer.require(*_DPO)
     form = await form_of(request)
     actor = viewer.principal.actor
     if action == "hold":
-        hold = person_gdpr.PlaceLegalHold(person_id, LegalBasis(form.get("basis", "")), form.get("note", ""))
+        hold = person_gdpr.PlaceLegalHold(person_id, form.choice("basis", LegalBasis), form.get("note", ""))
         await person_gdpr.place_legal_hold(ctx, actor, hold)
     elif action == "restriction":
         await person_gdpr.restrict_processing(
             ctx, actor, person_gdpr.RestrictProcessing(person_id, form.get("reason", ""))
         )
+    elif action == "lift-hold":
+        lifted = person_gdpr.LiftLegalHold(person_id, form.uuid("hold_id"))
+        await person_gdpr.lift_legal_hold(ctx, actor, lifted)
     elif action == "lift-restriction":
         await person_gdpr.lift_restriction(ctx, actor, person_gdpr.LiftRestriction(person_id))
     return Redirect(f"/ui/dpo/people/{person_id}?done={action}", status_code=303)
@@ -141,5 +228,16 @@ async def retention(
     return page(viewer, "dpo/retention.html", "nav.retention", report=report)
 
 
-ROUTES = [requests, open_person, person, export_json, export_printable, person_action, person_log, staff_log]
+ROUTES = [
+    requests,
+    receive,
+    request_action,
+    open_person,
+    person,
+    export_json,
+    export_printable,
+    person_action,
+    person_log,
+    staff_log,
+]
 ROUTES += [record, retention]

@@ -84,7 +84,7 @@ async def check_in(
     viewer.require(*_HELPERS)
     form = await form_of(request)
     site = form.get("site") or DEFAULT_SITE
-    arrival = office_hours.Arrival(person_id=UUID(form["person_id"]), session_on=services.clock().date(), site=site)
+    arrival = office_hours.Arrival(person_id=form.uuid("person_id"), session_on=services.clock().date(), site=site)
     await office_hours.arrive.fn(data=arrival, ctx=ctx, principal=viewer.principal, key=None)
     return Redirect(_board_url(site) + "&notice=checked_in", status_code=303)
 
@@ -140,10 +140,10 @@ async def record_help(
     viewer.require(*_HELPERS)
     form = await form_of(request)
     data = office_hours.HelpGiven(
-        category=RequestCategory(form.get("category", "other")),
+        category=form.choice("category", RequestCategory, "other"),
         description=form.get("description", ""),
         help_given=form.get("help_given", ""),
-        minutes=int(form.get("minutes") or 0),
+        minutes=form.integer("minutes", 0),
         follow_up_needed=form.get("follow_up_needed") == "on",
     )
     await office_hours.help_.fn(

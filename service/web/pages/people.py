@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from domain.case import CaseDomain, CaseOutcome
 from domain.consent import Evidence, Purpose
+from domain.organisations import OrganisationKind
 from domain.policy import Role
 from service.application.context import ApplicationContext
 from service.http.deps import Services
@@ -102,6 +103,11 @@ async def _file_page(viewer: Viewer, services: Services, person_id: UUID, reason
         person_id=person_id, services=services, principal=viewer.principal, purpose=purpose
     )
     timeline = await case_file._file(services, viewer.principal, person_id, purpose, reason)
+    colleagues = [
+        member
+        for member in await services.accounts.all()
+        if member.active and Role.SOCIAL_WORKER in member.roles and member.staff_id != viewer.principal.staff.staff_id
+    ]
     return page(
         viewer,
         "people/file.html",
@@ -113,6 +119,8 @@ async def _file_page(viewer: Viewer, services: Services, person_id: UUID, reason
         outcomes=list(CaseOutcome),
         purposes=list(Purpose),
         evidences=list(Evidence),
+        organisations=list(OrganisationKind),
+        colleagues=colleagues,
         break_glass_reason=reason or "",
     )
 
@@ -159,9 +167,24 @@ async def give_consent(
 ) -> Response[Any]:
     viewer.require(*_REGISTRARS)
     form = await form_of(request)
-    data = people.ConsentGiven(purpose=Purpose(form.get("purpose", "")), evidence=Evidence(form.get("evidence", "")))
+    data = people.ConsentGiven(purpose=form.choice("purpose", Purpose), evidence=form.choice("evidence", Evidence))
     await people.give.fn(person_id=person_id, data=data, ctx=ctx, principal=viewer.principal, key=None)
     return Redirect(f"/ui/people/{person_id}", status_code=303)
 
 
+@post("/ui/people/{person_id:uuid}/consents/withdrawal", include_in_schema=False)
+async def withdraw_consent(
+    person_id: FromPath[UUID],
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    viewer.require(*_REGISTRARS)
+    form = await form_of(request)
+    data = people.ConsentWithdrawn(purpose=form.choice("purpose", Purpose))
+    await people.withdraw.fn(person_id=person_id, data=data, ctx=ctx, principal=viewer.principal, key=None)
+    return Redirect(f"/ui/people/{person_id}", status_code=303)
+
+
 ROUTES = [search_page, search, duplicates, registration_page, register, person_file, break_glass, give_consent]
+ROUTES += [withdraw_consent]

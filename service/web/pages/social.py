@@ -6,7 +6,6 @@ records, a break-glass reason exactly as the API does), then returns to the pers
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -16,6 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.case import CaseDomain, CaseOutcome
+from domain.organisations import OrganisationKind
 from domain.policy import Role
 from service.application.context import ApplicationContext
 from service.http.deps import Services
@@ -33,8 +33,8 @@ async def caseload(viewer: NamedDependency[Viewer], services: NamedDependency[Se
     return page(viewer, "social/caseload.html", "caseload.title", load=load, today=today, domains=list(CaseDomain))
 
 
-def _file(person_id: str) -> Response[Any]:
-    return Redirect(f"/ui/people/{UUID(person_id)}", status_code=303)
+def _file(person_id: UUID) -> Response[Any]:
+    return Redirect(f"/ui/people/{person_id}", status_code=303)
 
 
 @post("/ui/referrals/{referral_id:uuid}/accept", include_in_schema=False)
@@ -48,7 +48,7 @@ async def accept(
     """Accepting an internal referral opens the case in the same append."""
     viewer.require(*_SOCIAL)
     form = await form_of(request)
-    data = referrals.Acceptance(domain=CaseDomain(form.get("domain", "")), summary=form.get("summary") or None)
+    data = referrals.Acceptance(domain=form.choice("domain", CaseDomain), summary=form.get("summary") or None)
     await referrals.accept.fn(
         referral_id=referral_id,
         data=data,
@@ -58,7 +58,7 @@ async def accept(
         key=None,
         if_match=None,
     )
-    return _file(form["person_id"])
+    return _file(form.uuid("person_id"))
 
 
 @post("/ui/referrals/{referral_id:uuid}/decline", include_in_schema=False)
@@ -87,11 +87,9 @@ async def open_case(
 ) -> Response[Any]:
     viewer.require(*_SOCIAL)
     form = await form_of(request)
-    data = cases.NewCase(
-        person_id=person_id, domain=CaseDomain(form.get("domain", "")), summary=form.get("summary", "")
-    )
+    data = cases.NewCase(person_id=person_id, domain=form.choice("domain", CaseDomain), summary=form.get("summary", ""))
     await cases.open_new_case.fn(data=data, ctx=ctx, services=services, principal=viewer.principal, key=None)
-    return _file(str(person_id))
+    return _file(person_id)
 
 
 @post("/ui/cases/{case_id:uuid}/{action:str}", include_in_schema=False)
@@ -103,7 +101,10 @@ async def case_action(
     services: NamedDependency[Services],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    """A note, a follow-up, closing or reopening: the form names the person to go back to."""
+    """A note, a follow-up, a reassignment, an external referral, closing or reopening.
+
+    The form names the person to go back to.
+    """
     viewer.require(*_SOCIAL)
     form = await form_of(request)
     reason = form.get("break_glass_reason") or None
@@ -112,20 +113,38 @@ async def case_action(
         note = case_notes.NewNote(break_glass_reason=reason, text=form.get("text", ""))
         await case_notes.note.fn(data=note, if_match=None, **common)
     elif action == "follow-ups":
-        due = date.fromisoformat(form.get("due_on", ""))
+        due = form.day("due_on")
         follow_up = case_notes.NewFollowUp(
             break_glass_reason=reason, due_on=due, description=form.get("description", "")
         )
         await case_notes.follow_up.fn(data=follow_up, if_match=None, **common)
     elif action == "closure":
-        closure = cases.Closure(break_glass_reason=reason, outcome=CaseOutcome(form.get("outcome", "")))
+        closure = cases.Closure(break_glass_reason=reason, outcome=form.choice("outcome", CaseOutcome))
         await cases.close.fn(data=closure, if_match=None, **common)
+    elif action == "reassignment":
+        reassignment = cases.Reassignment(
+            break_glass_reason=reason,
+            social_worker_id=form.uuid("social_worker_id"),
+            reason=form.get("reason", ""),
+        )
+        await cases.reassign.fn(data=reassignment, if_match=None, **common)
+        return Redirect("/ui/caseload", status_code=303)
+    elif action == "external-referral":
+        referral = referrals.ExternalReferral(
+            person_id=form.uuid("person_id"),
+            organisation_kind=form.choice("organisation_kind", OrganisationKind),
+            organisation_name=form.get("organisation_name", "").strip(),
+            reason=form.get("reason", ""),
+            case_id=case_id,
+            override_reason=form.get("override_reason", "").strip() or None,
+        )
+        await referrals.refer_externally.fn(data=referral, ctx=ctx, principal=viewer.principal, key=None)
     elif action == "reopening":
         reopening = cases.Reopening(break_glass_reason=reason, reason=form.get("reason", ""))
         await cases.reopen.fn(data=reopening, if_match=None, **common)
     else:
         return Redirect("/ui/caseload", status_code=303)
-    return _file(form["person_id"])
+    return _file(form.uuid("person_id"))
 
 
 ROUTES = [caseload, accept, decline, open_case, case_action]

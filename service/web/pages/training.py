@@ -128,11 +128,29 @@ async def assess(
     viewer.require(*_TRAINING)
     form = await form_of(request)
     levels = {k.removeprefix("level-"): int(v) for k, v in form.items() if k.startswith("level-") and v}
-    data = training.Assessment(kind=AssessmentKind(form.get("kind", "initial")), levels=levels)
+    data = training.Assessment(kind=form.choice("kind", AssessmentKind, "initial"), levels=levels)
     await training.assessment.fn(
         record_id=record_id, data=data, ctx=ctx, principal=viewer.principal, key=None, if_match=None
     )
     return Redirect(f"/ui/cohorts/{cohort_id}/records/{record_id}/digcomp?saved=1", status_code=303)
+
+
+@post("/ui/cohorts/{cohort_id:uuid}/records/{record_id:uuid}/completion", include_in_schema=False)
+async def complete(
+    cohort_id: FromPath[UUID],
+    record_id: FromPath[UUID],
+    request: Request[Any, Any, Any],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    """The learner finished the course: their certificate's reference closes the training record."""
+    viewer.require(*_TRAINING)
+    form = await form_of(request)
+    data = training.Completion(certificate_reference=form.get("certificate_reference", "").strip())
+    await training.completion.fn(
+        record_id=record_id, data=data, ctx=ctx, principal=viewer.principal, key=None, if_match=None
+    )
+    return Redirect(f"/ui/cohorts/{cohort_id}", status_code=303)
 
 
 @get("/ui/people/{person_id:uuid}/training", include_in_schema=False)
@@ -145,4 +163,5 @@ async def training_history(
     return page(viewer, "training/history.html", "history.title", history=history)
 
 
-ROUTES = [my_cohorts, cohort_roster, attendance_sheet, record_attendance, digcomp_grid, assess, training_history]
+ROUTES = [my_cohorts, cohort_roster, attendance_sheet, record_attendance, digcomp_grid, assess, complete]
+ROUTES += [training_history]
