@@ -208,3 +208,26 @@ async def test_unreadable_form_fields_get_a_clear_error_never_a_500(pages) -> No
     for role, path, form in attempts:
         answer = await pages[role].post(path, data=form)
         assert 400 <= answer.status_code < 500, f"{path}: {answer.status_code}"
+
+
+async def test_a_trainer_fills_the_digcomp_grid_and_the_history_shows_the_gain(pages, project, clock) -> None:
+    trainer = pages["trainer"]
+    today = clock().date()
+    plan = {"name": "DigiLab", "site": "Liège", "starts_on": str(today), "ends_on": str(today + timedelta(days=7))}
+    cohort_id = (await api(trainer, "POST", "/cohorts", plan)).json()["ids"]["cohort_id"]
+    person_id = await register(pages["helper"], "Yusuf", "Kaya")
+    record_id = (await api(trainer, "POST", f"/cohorts/{cohort_id}/enrolments", {"person_id": person_id})).json()[
+        "ids"
+    ]["record_id"]
+    grid = f"/ui/cohorts/{cohort_id}/records/{record_id}/digcomp"
+    page = await trainer.get(grid)
+    assert page.status_code == 200 and page.text.count('name="level-') == 21  # 5 areas, 21 competences
+    for kind, level in (("initial", "2"), ("final", "5")):
+        saved = await trainer.post(grid, data={"kind": kind, "level-1.1": level, "level-3.1": level})
+        assert saved.status_code == 303, saved.text
+    await project()
+    history = await api(trainer, "GET", f"/people/{person_id}/training-history")
+    progress = {c["competence"]: c for c in history.json()["cohorts"][0]["competences"]}
+    assert (progress["1.1"]["initial"], progress["1.1"]["final"]) == (2, 5)
+    refused = await trainer.post(grid, data={"kind": "initial", "level-1.1": "lots"})
+    assert refused.status_code == 400

@@ -127,7 +127,7 @@ async def assess(
 ) -> Response[Any]:
     viewer.require(*_TRAINING)
     form = await form_of(request)
-    levels = {k.removeprefix("level-"): int(v) for k, v in form.items() if k.startswith("level-") and v}
+    levels = {k.removeprefix("level-"): form.integer(k, 0) for k, v in form.items() if k.startswith("level-") and v}
     data = training.Assessment(kind=form.choice("kind", AssessmentKind, "initial"), levels=levels)
     await training.assessment.fn(
         record_id=record_id, data=data, ctx=ctx, principal=viewer.principal, key=None, if_match=None
