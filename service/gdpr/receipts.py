@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from service.database import Connection
 from service.gdpr.tools import ErasureSigner
+from service.repository import AggregateErasedError
 
 RECEIPT_FORMAT = "suivi.erasure-receipt"
 
@@ -46,11 +47,15 @@ class ReceiptInvalidError(Exception):
     """The receipt's signature does not match its contents or the expected key."""
 
 
-class PersonErasedGoneError(Exception):
-    """The person was erased: answer 410 Gone, naming the receipt."""
+class PersonErasedGoneError(AggregateErasedError):
+    """The person was erased: answer 410 Gone, naming the receipt.
+
+    An ``AggregateErasedError`` like the others, so code that skips erased people skips these too.
+    """
 
     def __init__(self, person_id: UUID, receipt_id: UUID | None) -> None:
-        super().__init__(f"person {person_id} was erased (receipt {receipt_id})")
+        super().__init__(person_id)
+        self.args = (f"person {person_id} was erased (receipt {receipt_id})",)
         self.person_id = person_id
         self.receipt_id = receipt_id
 

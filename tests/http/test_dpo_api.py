@@ -311,3 +311,21 @@ async def test_the_record_of_processing_names_purposes_categories_recipients_ret
     document = await staff["dpo"].get(f"/dpo/record-of-processing.html?language={language}")
     assert document.status_code == 200 and document.headers["content-type"].startswith("text/html")
     assert f'<html lang="{language}">' in document.text
+
+
+async def test_lists_leave_out_a_person_erased_before_the_read_models_catch_up(staff, project) -> None:
+    worker, dpo = staff["social_worker"], staff["dpo"]
+    kept, erased = [], []
+    for bucket in (kept, erased):
+        person_id, file_number = await registered(worker)
+        opened = await worker.post("/cases", json={"person_id": person_id, "domain": "debt", "summary": "Dettes"})
+        assert opened.status_code == 201, opened.text
+        bucket.append((person_id, file_number))
+    await project()
+    person_id, file_number = erased[0]
+    gone = await dpo.post(f"/dpo/people/{person_id}/erasure", json={"confirm_file_number": file_number})
+    assert gone.status_code == 201, gone.text
+    # The caseload read model still lists the erased person's case: the answer must leave them out, not fail.
+    caseload = await worker.get("/caseload")
+    assert caseload.status_code == 200, caseload.text
+    assert [c["person_id"] for c in caseload.json()["cases"]] == [kept[0][0]]

@@ -22,7 +22,7 @@ from service.http.deps import Services
 from service.http.reading import ReadGrant, ReadPurpose, open_for_reading
 from service.http.security import Principal
 from service.keys.subject_keys import SubjectErasedError
-from service.repository import AggregateErasedError
+from service.repository import AggregateErasedError, AggregateNotFoundError
 
 
 class PersonName(msgspec.Struct, frozen=True):
@@ -70,5 +70,5 @@ async def _open(
 ) -> ReadGrant | None:
     try:
         return await open_for_reading(services, principal, person_id, view, purpose, needs=needs)
-    except (AggregateErasedError, PersonErasedError, SubjectErasedError):
-        return None
+    except (AggregateErasedError, PersonErasedError, SubjectErasedError, AggregateNotFoundError):
+        return None  # erased (or not yet known) while the read model has not caught up

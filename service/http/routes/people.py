@@ -23,6 +23,7 @@ from service.application.people import CorrectDetails, RegisterPerson, correct_d
 from service.http.deps import Services
 from service.http.headers import IdempotencyKey, IfMatch, expecting, idempotency_key
 from service.http.reading import ReadPurpose, open_for_reading
+from service.http.routes.listed import open_each
 from service.http.security import Principal
 from service.http.wire import Changed, Name, Request, ShortText, changed
 from service.repository import AggregateNotFoundError
@@ -148,9 +149,10 @@ async def search_people(
     authorise(principal.actor, Category.IDENTITY)  # only those who register people search the directory
     async with services.runtime.pool.acquire() as db:
         found = await search(db, services.sealer, services.index, data.query)
-    for listing in found:
-        await open_for_reading(services, principal, listing.person_id, "directory_search", purpose)
-    return [PersonCard.of(listing) for listing in found]
+    grants = await open_each(
+        services, principal, [listing.person_id for listing in found], "directory_search", purpose, Category.IDENTITY
+    )
+    return [PersonCard.of(listing) for listing in found if listing.person_id in grants]
 
 
 @get("/people/{person_id:uuid}", tags=["people"])

@@ -26,10 +26,10 @@ from projections.caseload import read_caseload
 from projections.directory import Listing, listings
 from service.application.errors import NotAuthorisedError
 from service.http.deps import Services
-from service.http.reading import ReadPurpose, open_for_reading
+from service.http.reading import ReadPurpose
+from service.http.routes.listed import open_each
 from service.http.security import Principal
-from service.keys.subject_keys import SubjectErasedError
-from service.repository import AggregateErasedError, AggregateNotFoundError, Repository
+from service.repository import Repository
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 
@@ -93,13 +93,8 @@ async def caseload(services: NamedDependency[Services], principal: NamedDependen
     async with services.runtime.pool.acquire() as db:
         load = await read_caseload(db, principal.staff.staff_id, services.clock().date())
     people = list(dict.fromkeys([c.person_id for c in load.cases] + [r.person_id for r in load.referrals_waiting]))
-    opened = []
-    for person_id in people:
-        try:
-            await open_for_reading(services, principal, person_id, "caseload", ReadPurpose.FOLLOW_UP)
-        except (AggregateErasedError, SubjectErasedError, AggregateNotFoundError):
-            continue  # erased meanwhile: the read model has not caught up yet
-        opened.append(person_id)
+    grants = await open_each(services, principal, people, "caseload", ReadPurpose.FOLLOW_UP, Category.IDENTITY)
+    opened = [person_id for person_id in people if person_id in grants]
     async with services.runtime.pool.acquire() as db:
         names: dict[UUID, Listing] = {
             p.person_id: p for p in await listings(db, services.sealer, opened, limit=len(opened) or 1)
