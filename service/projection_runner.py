@@ -20,7 +20,7 @@ import asyncpg
 import msgspec
 
 from projections.base import Projection
-from service.codec import EventCodec
+from service.codec import CodecError, EventCodec
 from service.database import Connection
 from service.eventstore.records import LOG_START, LogCursor, RecordedEvent
 from service.runtime import Runtime
@@ -132,8 +132,10 @@ class ProjectionRunner:
         cursor = LOG_START
         while True:
             cursor, progressed = await self._step(projection, shadow, cursor)
-            if not progressed and not await self._runtime.store.has_pending(cursor):
-                break
+            if not progressed:
+                if not await self._runtime.store.has_pending(cursor):
+                    break
+                await asyncio.sleep(0.005)  # an older transaction is still open: wait, do not spin
         async with self._runtime.pool.acquire() as connection, connection.transaction():
             await connection.execute(f"DROP SCHEMA {projection.schema} CASCADE")
             await connection.execute(f"ALTER SCHEMA {shadow} RENAME TO {projection.schema}")
@@ -153,6 +155,12 @@ class ProjectionRunner:
                 await self._run(projection)
             except ProjectionFailedError as failure:
                 log.error("%s", failure)
+            except Exception as error:
+                # Not an event's fault (a lost connection, say): still this projection's alone, and reported.
+                message = f"projection {projection.name} stopped: {type(error).__name__}"
+                log.error("%s", message)
+                with contextlib.suppress(Exception):
+                    await self._set_status(projection.name, "failed", message)
         finally:
             await holder.close()
 
@@ -181,7 +189,14 @@ class ProjectionRunner:
         batch = await self._runtime.store.read_log(cursor, limit=self._batch_size, topics=self._topics[projection.name])
         if not batch:
             return cursor, False
-        envelopes = [self._envelope(recorded) for recorded in batch]
+        envelopes = []
+        for recorded in batch:
+            try:
+                envelopes.append(self._envelope(recorded))
+            except CodecError as error:
+                failure = ProjectionFailedError(projection.name, recorded.position, recorded.topic, error)
+                await self._set_status(projection.name, "failed", str(failure))
+                raise failure from None
         try:
             await self._apply(projection, schema, envelopes, batch[-1].cursor)
         except Exception:

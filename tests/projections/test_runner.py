@@ -166,3 +166,27 @@ async def test_two_workers_never_process_the_same_projection_at_once(runtime, re
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class _Misplaced(Projection):
+    name = "misplaced"
+    schema = "rm_does_not_exist"  # its tracking table cannot be read: not an event's fault
+
+
+async def test_a_projection_that_cannot_even_start_fails_alone(runtime, repository) -> None:
+    await build(repository)
+    projections = [p for p in await all_projections(runtime.keys) if p.name == "caseload"] + [_Misplaced()]
+    task = asyncio.create_task(ProjectionRunner(runtime, projections).run_forever())
+    try:
+        for _ in range(200):
+            async with runtime.pool.acquire() as db:
+                status = dict(await db.fetch("SELECT name, state FROM projection_status"))
+                cases = await db.fetchval("SELECT count(*) FROM rm_caseload.cases")
+            if status.get("misplaced") == "failed" and cases == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert status == {"caseload": "running", "misplaced": "failed"}
+        assert cases == 1 and not task.done()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
