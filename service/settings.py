@@ -37,7 +37,7 @@ SETTINGS_DOC: dict[str, str] = {
     "SUIVI_RIGHTS_REQUEST_WARNING_DAYS": "A rights request is *nearly due* this many days before its deadline "
     "(default `7`).",
     "SUIVI_CONTROLLER_NAME": "The controller named in the record of processing (default `Centre Suivi, Liège`).",
-    "SUIVI_DPO_CONTACT": "How to reach the DPO, printed in the record of processing and the export (default empty).",
+    "SUIVI_DPO_CONTACT": "How to reach the DPO, printed in the record of processing (default empty).",
 }
 
 
