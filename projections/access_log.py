@@ -71,11 +71,12 @@ async def read_access_log(
         limit,
     )
     entries = []
+    ciphers = await sealer.ciphers({row["person_id"] for row in rows if row["reason_sealed"] is not None})
     for row in rows:
         reason = None
-        if row["reason_sealed"] is not None:
-            cipher = await sealer.cipher(row["person_id"])
-            reason = None if cipher is None else cipher.open(row["reason_sealed"], _context(row["position"])).decode()
+        cipher = ciphers.get(row["person_id"])
+        if row["reason_sealed"] is not None and cipher is not None:
+            reason = cipher.open(row["reason_sealed"], _context(row["position"])).decode()
         entries.append(
             AccessEntry(
                 position=row["position"],

@@ -8,7 +8,7 @@ writes together with the tracking position.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
@@ -57,6 +57,10 @@ class Sealer(Protocol):
     """Finds the key of a data subject; None once the subject has been erased."""
 
     async def cipher(self, subject_id: UUID) -> SubjectCipher | None: ...
+
+    async def ciphers(self, subject_ids: Iterable[UUID]) -> Mapping[UUID, SubjectCipher]:
+        """Several subjects' keys in one fetch (for a list of rows); erased subjects are absent."""
+        ...
 
 
 Handler = Callable[[Any, Db, Envelope], Awaitable[None]]

@@ -211,8 +211,9 @@ async def listings(db: Db, sealer: Sealer, person_ids: list[UUID], *, limit: int
         limit,
     )
     found = []
+    ciphers = await sealer.ciphers(row["person_id"] for row in rows)
     for row in rows:
-        cipher = await sealer.cipher(row["person_id"])
+        cipher = ciphers.get(row["person_id"])
         if cipher is None:
             continue
         sealed = msgspec.msgpack.decode(cipher.open(row["details_sealed"], _context(row["person_id"])), type=_Sealed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from service.keys.subject_keys import KeyStore, SubjectKey
@@ -27,5 +28,8 @@ class SubjectSealer:
         self._keys = keys
 
     async def cipher(self, subject_id: UUID) -> _ReadModelCipher | None:
-        key = (await self._keys.keys_for_reading([subject_id])).get(subject_id)
-        return None if key is None else _ReadModelCipher(key)
+        return (await self.ciphers([subject_id])).get(subject_id)
+
+    async def ciphers(self, subject_ids: Iterable[UUID]) -> dict[UUID, _ReadModelCipher]:
+        keys = await self._keys.keys_for_reading(subject_ids)
+        return {subject_id: _ReadModelCipher(key) for subject_id, key in keys.items()}
