@@ -25,7 +25,7 @@ test: $(INSTALLED)
 
 check: $(INSTALLED)
 	$(BIN)/ruff check .
-	$(BIN)/mypy domain service
+	$(BIN)/mypy domain service projections
 
 # Each module prints its own section; none of them is part of `make test`.
 bench: $(INSTALLED)

@@ -23,13 +23,13 @@ from service.http.deps import DEPENDENCIES, Services
 from service.http.logging import request_log_middleware
 from service.http.problems import EXCEPTION_HANDLERS, find_erasure_receipt
 from service.http.routes import ALL_ROUTES
-from service.projection_runner import ProjectionRunner
-from service.read_models import all_projections, blind_index
-from service.runtime import Runtime
-from service.sealer import SubjectSealer
+from service.readmodels.registry import all_projections, blind_index
+from service.readmodels.runner import ProjectionRunner
 from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
+from service.storage.runtime import Runtime
+from service.storage.sealer import SubjectSealer
 from service.web import WEB_ROUTES, template_config
 
 log = logging.getLogger("suivi.app")

@@ -20,13 +20,13 @@ import asyncpg
 import pytest
 
 from domain.policy import Role
-from service import embedded_pg
 from service.application.context import Actor, ApplicationContext
-from service.keys.master_key import MasterKey
-from service.migrations import migrate
-from service.projection_runner import ProjectionRunner
-from service.read_models import all_projections
-from service.runtime import Runtime, open_runtime
+from service.readmodels.registry import all_projections
+from service.readmodels.runner import ProjectionRunner
+from service.storage import embedded_pg
+from service.storage.keys.master_key import MasterKey
+from service.storage.migrations import migrate
+from service.storage.runtime import Runtime, open_runtime
 
 _counter = itertools.count()
 

@@ -17,7 +17,7 @@ from domain.consent import Body, ConsentRecord, Evidence, Purpose, consent_recor
 from service.application.authorisation import authorise, person_open_to
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
-from service.repository import AggregateNotFoundError
+from service.storage.repository import AggregateNotFoundError
 
 
 class GiveConsent(msgspec.Struct, frozen=True):

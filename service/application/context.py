@@ -15,9 +15,9 @@ import asyncpg
 import msgspec
 
 from domain.policy import Role
-from service.keys.subject_keys import KeyStore
-from service.repository import Repository
-from service.runtime import Runtime
+from service.storage.keys.subject_keys import KeyStore
+from service.storage.repository import Repository
+from service.storage.runtime import Runtime
 
 
 class Actor(msgspec.Struct, frozen=True):

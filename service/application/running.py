@@ -19,7 +19,7 @@ import msgspec
 
 from domain.base import SuiviAggregate
 from service.application.context import Actor, ApplicationContext
-from service.eventstore.records import ConcurrencyError, TransientStoreError
+from service.storage.eventstore.records import ConcurrencyError, TransientStoreError
 
 R = TypeVar("R", bound=msgspec.Struct)
 

@@ -24,12 +24,12 @@ import msgspec
 
 from domain.person import LegalBasis, LegalHoldError, Person
 from service.application.context import Actor, ApplicationContext
-from service.eventstore.records import ConcurrencyError, NewEvent
-from service.eventstore.tamper import write_checkpoint
 from service.gdpr import purge
 from service.gdpr.guard import require_dpo
 from service.gdpr.receipts import ErasureReceipt, is_erased, receipt_for, sign, store_receipt
 from service.gdpr.tools import ErasureTools, LedgerEntry
+from service.storage.eventstore.records import ConcurrencyError, NewEvent
+from service.storage.eventstore.tamper import write_checkpoint
 
 
 class HoldSummary(msgspec.Struct, frozen=True):

@@ -20,7 +20,6 @@ from domain.cohort import Cohort
 from domain.person import Person
 from domain.referral import Referral
 from service.application.context import Actor, ApplicationContext
-from service.eventstore.records import RecordedEvent
 from service.gdpr.export_model import (
     LEFT_OUT,
     SECTIONS,
@@ -33,7 +32,8 @@ from service.gdpr.export_model import (
 )
 from service.gdpr.guard import require_dpo
 from service.gdpr.receipts import ensure_not_erased
-from service.repository import AggregateNotFoundError
+from service.storage.eventstore.records import RecordedEvent
+from service.storage.repository import AggregateNotFoundError
 
 _IDENTITY_FIELDS = ("originator_id", "originator_version", "timestamp")
 EXPORT_VIEW = "gdpr_export"

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from service.database import Connection
-from service.read_models import PROJECTION_SCHEMAS
+from service.readmodels.registry import PROJECTION_SCHEMAS
+from service.storage.database import Connection
 
 _SCHEMA_TO_PROJECTION = {schema: name for name, schema in PROJECTION_SCHEMAS.items()}
 

@@ -17,9 +17,9 @@ import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from service.database import Connection
 from service.gdpr.tools import ErasureSigner
-from service.repository import AggregateErasedError
+from service.storage.database import Connection
+from service.storage.repository import AggregateErasedError
 
 RECEIPT_FORMAT = "suivi.erasure-receipt"
 

@@ -2,7 +2,7 @@
 
 Purposes and legal bases are written here, once; everything that can be read from the code
 is: the event types per category (from ``domain/``), the recipients (the organisation kinds
-a referral can name), the consent purposes, the read models (``service.read_models``) and the
+a referral can name), the consent purposes, the read models (``service.readmodels.registry``) and the
 retention periods (from the settings).
 """
 
@@ -18,7 +18,7 @@ import domain
 from domain.base import Category, SuiviAggregate
 from domain.consent import Purpose
 from domain.organisations import OrganisationKind
-from service.read_models import PROJECTION_SCHEMAS
+from service.readmodels.registry import PROJECTION_SCHEMAS
 from service.settings import Settings
 
 REGISTER_SCHEMA = "suivi.record-of-processing"

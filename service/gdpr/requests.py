@@ -18,7 +18,7 @@ from domain.rights import IdentityCheck, ObjectionDecision, RequestStatus, Right
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
 from service.gdpr.guard import require_dpo
-from service.repository import AggregateErasedError
+from service.storage.repository import AggregateErasedError
 
 
 class ReceiveRequest(msgspec.Struct, frozen=True, kw_only=True):

@@ -19,12 +19,12 @@ import msgspec
 
 from domain.person import Person
 from service.application.context import ApplicationContext
-from service.database import Connection
 from service.gdpr import purge
 from service.gdpr.erasure import finish_erasure
 from service.gdpr.guard import SYSTEM_DPO_ID
 from service.gdpr.receipts import ErasureReceipt, store_receipt
 from service.gdpr.tools import ErasureTools, LedgerEntry
+from service.storage.database import Connection
 
 
 class RestoreReport(msgspec.Struct, kw_only=True):

@@ -17,8 +17,8 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from service.keys.master_key import MasterKey
 from service.settings import Settings
+from service.storage.keys.master_key import MasterKey
 
 RECEIPT_KEY_PURPOSE = b"suivi erasure receipt signing"
 

@@ -16,11 +16,11 @@ from service.application.context import Actor, ApplicationContext
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureTools
 from service.http.security import Principal, authenticate
-from service.runtime import Runtime
-from service.sealer import SubjectSealer
 from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
+from service.storage.runtime import Runtime
+from service.storage.sealer import SubjectSealer
 
 
 @dataclass(frozen=True)

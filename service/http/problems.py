@@ -33,13 +33,13 @@ from litestar.types import ExceptionHandlersMap, Scope
 from domain.errors import DomainError
 from domain.person import LegalHoldError, PersonErasedError, ProcessingRestrictedError
 from service.application.errors import NotAuthorisedError
-from service.eventstore.records import ConcurrencyError, IdempotencyKeyReusedError
 from service.gdpr.erasure import ErasureRefusedError
 from service.gdpr.receipts import PersonErasedGoneError
-from service.keys.subject_keys import SubjectErasedError
-from service.repository import AggregateErasedError, AggregateNotFoundError
 from service.staff.accounts import SignInRefusedError, StaffNotFoundError, StaleStaffVersionError, UsernameTakenError
 from service.staff.passwords import WeakPasswordError
+from service.storage.eventstore.records import ConcurrencyError, IdempotencyKeyReusedError
+from service.storage.keys.subject_keys import SubjectErasedError
+from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
 log = logging.getLogger("suivi.http")
 MEDIA_TYPE = "application/problem+json"

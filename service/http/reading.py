@@ -25,7 +25,7 @@ from service.application.errors import NotAuthorisedError
 from service.gdpr.receipts import ensure_not_erased
 from service.http.deps import Services
 from service.http.security import Principal
-from service.repository import AggregateErasedError, AggregateNotFoundError, Repository
+from service.storage.repository import AggregateErasedError, AggregateNotFoundError, Repository
 
 
 class ReadPurpose(enum.StrEnum):

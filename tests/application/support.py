@@ -9,9 +9,9 @@ from domain.base import SuiviAggregate
 from domain.person import ContactDetails, PersonDetails
 from service.application.context import Actor, ApplicationContext
 from service.application.people import RegisterPerson, register_person
-from service.eventstore.records import AppendResult
-from service.repository import Repository
-from service.runtime import Runtime
+from service.storage.eventstore.records import AppendResult
+from service.storage.repository import Repository
+from service.storage.runtime import Runtime
 
 
 def details(given: str, family: str, phone: str | None = None) -> PersonDetails:

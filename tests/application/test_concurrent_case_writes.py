@@ -12,7 +12,7 @@ from domain.case import Case, CaseDomain, CaseOutcome
 from service.application.case_notes import AddNote, add_note
 from service.application.cases import CloseCase, OpenCase, ReassignCase, close_case, open_case, reassign_case
 from service.application.errors import NotAuthorisedError
-from service.eventstore.records import ConcurrencyError
+from service.storage.eventstore.records import ConcurrencyError
 from tests.application.support import MeetBeforeSaving, register
 
 

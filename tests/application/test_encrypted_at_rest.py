@@ -18,7 +18,7 @@ from service.application.cases import OpenCase, open_case
 from service.application.consent import GiveConsent, give_consent
 from service.application.office_hours import CheckIn, RecordHelp, ReferVisit, check_in, record_help, refer_visit
 from service.application.referrals import MakeExternalReferral, make_external_referral
-from service.repository import AggregateErasedError
+from service.storage.repository import AggregateErasedError
 from tests.application.support import register
 
 SECRETS = [

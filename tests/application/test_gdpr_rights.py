@@ -24,7 +24,7 @@ from service.application.gdpr import (
 )
 from service.application.people import CorrectDetails, correct_details
 from service.gdpr.tools import ErasureLedgerFile, ErasureSigner, ErasureTools
-from service.repository import AggregateErasedError
+from service.storage.repository import AggregateErasedError
 from tests.application.support import details, register
 
 

@@ -10,7 +10,7 @@ from domain.case import Case, CaseDomain
 from service.application.case_notes import AddNote, add_note
 from service.application.cases import OpenCase, open_case
 from service.application.people import RegisterPerson, register_person
-from service.eventstore.records import IdempotencyKeyReusedError
+from service.storage.eventstore.records import IdempotencyKeyReusedError
 from tests.application.support import count_events, details
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from service.keys.master_key import MasterKey
+from service.storage.keys.master_key import MasterKey
 from tests.benchmarks import baselines, catch_up, environment, gdpr
 from tests.benchmarks.harness import WriterGroup, WriterSpec
 from tests.benchmarks.report import paired_ratio, rate, spread, table, verdict

@@ -9,11 +9,11 @@ from uuid import uuid4
 
 import asyncpg
 
-from service.codec import EventCodec
-from service.eventstore.records import LogCursor, NewEvent
-from service.eventstore.subscription import subscribe
-from service.keys.master_key import MasterKey
-from service.runtime import open_runtime
+from service.storage.codec import EventCodec
+from service.storage.eventstore.records import LogCursor, NewEvent
+from service.storage.eventstore.subscription import subscribe
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import open_runtime
 from tests.benchmarks.store_append import ACTOR
 from tests.benchmarks.workload import CATEGORY, note
 

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
 import asyncpg
 
-from service import embedded_pg
-from service.migrations import migrate
+from service.storage import embedded_pg
+from service.storage.migrations import migrate
 
 
 def machine() -> list[str]:

@@ -30,13 +30,13 @@ from domain.case import Case, CaseDomain
 from domain.person import Person, PersonDetails
 from domain.policy import Role
 from service.application.context import Actor, ApplicationContext
-from service.codec import EventCodec
-from service.eventstore.tamper import write_checkpoint
 from service.gdpr.erasure import erase
 from service.gdpr.export import export_person
 from service.gdpr.tools import ErasureLedgerFile, ErasureSigner, ErasureTools
-from service.keys.master_key import MasterKey
-from service.runtime import open_runtime
+from service.storage.codec import EventCodec
+from service.storage.eventstore.tamper import write_checkpoint
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import open_runtime
 from tests.benchmarks import environment
 from tests.benchmarks.report import table
 from tests.benchmarks.workload import note

@@ -32,9 +32,9 @@ from pathlib import Path
 import httpx
 
 from domain.policy import Role
-from service.keys.master_key import MasterKey
-from service.runtime import open_runtime
 from service.staff.accounts import StaffAccounts
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import open_runtime
 from tests.benchmarks import environment
 from tests.benchmarks.report import paired_ratio, rate, spread, table, verdict
 

@@ -29,9 +29,9 @@ from domain.office_hours import Help, RequestCategory, Visit
 from domain.person import ContactDetails, Person, PersonDetails, Situation
 from domain.training import AssessmentKind, AttendanceStatus
 from domain.workflows import enrol
-from service.keys.master_key import MasterKey
-from service.repository import Repository
-from service.runtime import open_runtime
+from service.storage.keys.master_key import MasterKey
+from service.storage.repository import Repository
+from service.storage.runtime import open_runtime
 
 HELPER = UUID("5a1e5a1e-0000-4000-8000-0000000000a1")
 SOCIAL_WORKER = UUID("5a1e5a1e-0000-4000-8000-0000000000a2")

@@ -23,12 +23,12 @@ from uuid import UUID
 import asyncpg
 
 from projections.case_file import read_case_file
-from service.keys.master_key import MasterKey
-from service.projection_runner import ProjectionRunner
-from service.read_models import PROJECTION_SCHEMAS, all_projections
-from service.repository import Repository
-from service.runtime import Runtime, open_runtime
-from service.sealer import SubjectSealer
+from service.readmodels.registry import PROJECTION_SCHEMAS, all_projections
+from service.readmodels.runner import ProjectionRunner
+from service.storage.keys.master_key import MasterKey
+from service.storage.repository import Repository
+from service.storage.runtime import Runtime, open_runtime
+from service.storage.sealer import SubjectSealer
 from tests.benchmarks import catch_up, environment, population
 from tests.benchmarks.report import rate, table, verdict
 

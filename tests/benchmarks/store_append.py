@@ -9,10 +9,10 @@ from __future__ import annotations
 import contextlib
 from uuid import UUID, uuid4
 
-from service.codec import EventCodec
-from service.eventstore.records import NewEvent
-from service.keys.master_key import MasterKey
-from service.runtime import Runtime, open_runtime
+from service.storage.codec import EventCodec
+from service.storage.eventstore.records import NewEvent
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import Runtime, open_runtime
 from tests.benchmarks.harness import WriterSpec
 from tests.benchmarks.workload import CATEGORY, SUBJECTS_PER_WRITER, Plan, note
 

@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
-from service.codec import EventCodec
+from service.storage.codec import EventCodec
 
 CATEGORY = "social_legal"
 SUBJECTS_PER_WRITER = 200

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from service.gdpr.tools import ErasureLedgerFile, ErasureSigner, ErasureTools
-from service.keys.master_key import MasterKey
+from service.storage.keys.master_key import MasterKey
 
 
 @pytest.fixture

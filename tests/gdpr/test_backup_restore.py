@@ -12,13 +12,13 @@ from pathlib import Path
 import asyncpg
 
 from domain.person import Person
-from service import embedded_pg
 from service.application.context import ApplicationContext
-from service.eventstore.tamper import verify
 from service.gdpr.erasure import erase
 from service.gdpr.receipts import receipt_for
-from service.repository import AggregateErasedError
-from service.runtime import open_runtime
+from service.storage import embedded_pg
+from service.storage.eventstore.tamper import verify
+from service.storage.repository import AggregateErasedError
+from service.storage.runtime import open_runtime
 from tests.application.support import register
 from tests.conftest import catch_up_all, with_database
 

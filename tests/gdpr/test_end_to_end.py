@@ -61,7 +61,6 @@ from service.application.training import (
     complete_training,
     record_attendance,
 )
-from service.eventstore.tamper import verify
 from service.gdpr.erasure import erase
 from service.gdpr.export import export_person
 from service.gdpr.html import export_html
@@ -74,6 +73,7 @@ from service.gdpr.requests import (
     extend_deadline,
     receive_request,
 )
+from service.storage.eventstore.tamper import verify
 from tests.conftest import catch_up_all, dump
 
 FIRST = PersonDetails(

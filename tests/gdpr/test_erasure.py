@@ -13,7 +13,7 @@ from service.gdpr.erasure import ErasureRefusedError, erase, plan_erasure
 from service.gdpr.export import export_person
 from service.gdpr.receipts import PersonErasedGoneError, ensure_not_erased, receipt_for
 from service.gdpr.restore import restore_check
-from service.repository import AggregateErasedError
+from service.storage.repository import AggregateErasedError
 from tests.application.support import register
 from tests.conftest import catch_up_all
 

@@ -16,10 +16,10 @@ from domain.policy import Role
 from service.app import Gdpr, create_app
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureLedgerFile, ErasureSigner, ErasureTools
-from service.projection_runner import ProjectionRunner
-from service.read_models import all_projections
-from service.runtime import Runtime, open_runtime
+from service.readmodels.registry import all_projections
+from service.readmodels.runner import ProjectionRunner
 from service.staff.accounts import StaffAccounts
+from service.storage.runtime import Runtime, open_runtime
 
 PASSWORD = "correct horse battery"
 ROLES = {

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 
 from domain.policy import Role
-from service.keys.master_key import MasterKey
 from service.staff.accounts import StaffAccounts
+from service.storage.keys.master_key import MasterKey
 from tests.conftest import _drop, with_database
 
 EXAMPLES_PER_ENDPOINT = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "5"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from domain.referral import Referral
-from service.repository import Repository
+from service.storage.repository import Repository
 from tests.http.test_cases_api import a_case
 from tests.http.test_people_and_case_file import register
 

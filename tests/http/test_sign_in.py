@@ -8,8 +8,8 @@ from litestar.testing import AsyncTestClient
 
 from domain.policy import Role
 from service.app import create_app
-from service.runtime import open_runtime
 from service.staff.accounts import LOCK_AFTER, StaffAccounts
+from service.storage.runtime import open_runtime
 from tests.http.conftest import PASSWORD, no_wait
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import asyncpg
 
-from service import embedded_pg
+from service.storage import embedded_pg
 
 
 async def query(url: str, sql: str) -> object:

@@ -11,7 +11,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from service.migrations import MIGRATIONS_DIR, MigrationError, migrate
+from service.storage.migrations import MIGRATIONS_DIR, MigrationError, migrate
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ async def test_two_processes_migrating_at_once_apply_each_file_once(empty_databa
 
 
 def test_badly_named_migration_file_is_refused(tmp_path: Path) -> None:
-    from service.migrations import discover
+    from service.storage.migrations import discover
 
     (tmp_path / "1_oops.sql").write_text("SELECT 1;")
     with pytest.raises(MigrationError, match=r"0001_name\.sql"):

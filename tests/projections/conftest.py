@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.repository import Repository
-from service.runtime import Runtime
+from service.storage.repository import Repository
+from service.storage.runtime import Runtime
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from domain.person import ContactDetails, Person, PersonDetails
 from domain.referral import Referral, ReferralSource
 from domain.training import AssessmentKind, AttendanceStatus, TrainingRecord
 from domain.workflows import enrol
-from service.repository import Repository
+from service.storage.repository import Repository
 
 START = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)  # a Monday
 

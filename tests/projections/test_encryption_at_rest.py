@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from domain.access import AccessRecord
 from domain.person import Person
-from service.repository import Repository
+from service.storage.repository import Repository
 from tests.conftest import catch_up_all, dump
 from tests.projections.scenario import START, Staff, build
 

@@ -10,7 +10,7 @@ from domain.office_hours import Visit
 from domain.person import Person
 from projections.board import BoardProjection, read_board
 from projections.caseload import CaseloadProjection, read_caseload
-from service.projection_runner import ProjectedEvent
+from service.readmodels.runner import ProjectedEvent
 
 AT = datetime(2026, 10, 5, 10, 0, tzinfo=UTC)
 

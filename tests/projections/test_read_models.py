@@ -10,8 +10,8 @@ from projections.caseload import read_caseload
 from projections.directory import search
 from projections.roster import read_roster
 from projections.training_history import read_training_history
-from service.read_models import blind_index
-from service.sealer import SubjectSealer
+from service.readmodels.registry import blind_index
+from service.storage.sealer import SubjectSealer
 from tests.conftest import catch_up_all
 from tests.projections.scenario import START, Staff, build
 

@@ -11,9 +11,9 @@ from domain.case import Case, CaseDomain
 from domain.person import Person, PersonDetails
 from projections.base import Db, Envelope, Projection, handles
 from projections.case_file import read_case_file
-from service.projection_runner import ProjectionRunner
-from service.read_models import all_projections
-from service.sealer import SubjectSealer
+from service.readmodels.registry import all_projections
+from service.readmodels.runner import ProjectionRunner
+from service.storage.sealer import SubjectSealer
 from tests.projections.scenario import START, Staff, build
 
 NOTES_PER_CASE = 18

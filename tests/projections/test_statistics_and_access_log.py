@@ -8,7 +8,7 @@ from uuid import uuid4
 from domain.access import AccessRecord
 from projections.access_log import read_access_log
 from projections.statistics import SMALL_CELL, issue_report, issued_report, read_statistics
-from service.sealer import SubjectSealer
+from service.storage.sealer import SubjectSealer
 from tests.conftest import catch_up_all
 from tests.projections.scenario import START, Staff, Written, build, register
 from tests.projections.test_encryption_at_rest import erase

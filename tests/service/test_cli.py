@@ -9,8 +9,8 @@ from pathlib import Path
 
 import asyncpg
 
-from service.keys.master_key import MasterKey, write_key_file
-from service.runtime import open_runtime
+from service.storage.keys.master_key import MasterKey, write_key_file
+from service.storage.runtime import open_runtime
 
 
 def suivi(*args: str, env: dict[str, str], input: str | None = None) -> subprocess.CompletedProcess[str]:

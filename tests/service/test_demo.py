@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from projections.caseload import read_caseload
 from projections.roster import cohorts_of_trainer, read_roster
 from service.application.context import ApplicationContext
-from service.demo import DEMO_STAFF, PEOPLE, load_demo
-from service.projection_runner import ProjectionRunner
-from service.read_models import all_projections
+from service.cli.demo import DEMO_STAFF, PEOPLE, load_demo
+from service.readmodels.registry import all_projections
+from service.readmodels.runner import ProjectionRunner
 from service.staff.accounts import StaffAccounts
 
 

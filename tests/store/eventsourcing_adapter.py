@@ -41,8 +41,8 @@ from eventsourcing.persistence import (
     Subscription,
 )
 
-from service.eventstore.chain import associated_data
-from service.eventstore.records import (
+from service.storage.eventstore.chain import associated_data
+from service.storage.eventstore.records import (
     ConcurrencyError,
     InvalidAppendError,
     LogCursor,
@@ -50,9 +50,9 @@ from service.eventstore.records import (
     RecordedEvent,
     TransientStoreError,
 )
-from service.eventstore.subscription import subscribe
-from service.keys.master_key import MasterKey
-from service.runtime import Runtime, open_runtime
+from service.storage.eventstore.subscription import subscribe
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import Runtime, open_runtime
 
 CATEGORY = "identity"
 

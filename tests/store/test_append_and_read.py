@@ -6,14 +6,14 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from service.eventstore.records import (
+from service.storage.eventstore.records import (
     ConcurrencyError,
     IdempotencyKeyReusedError,
     InvalidAppendError,
     LogCursor,
     NewEvent,
 )
-from service.runtime import Runtime
+from service.storage.runtime import Runtime
 
 
 def event(

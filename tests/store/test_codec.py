@@ -12,7 +12,7 @@ import msgspec
 import pytest
 from eventsourcing.domain import Aggregate, event
 
-from service.codec import CodecError, EventCodec
+from service.storage.codec import CodecError, EventCodec
 
 
 class Situation(StrEnum):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from uuid import uuid4
 
-from service.eventstore.records import ConcurrencyError, LogCursor, NewEvent
-from service.eventstore.subscription import subscribe
-from service.keys.master_key import MasterKey
-from service.runtime import Runtime, open_runtime
+from service.storage.eventstore.records import ConcurrencyError, LogCursor, NewEvent
+from service.storage.eventstore.subscription import subscribe
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import Runtime, open_runtime
 
 
 async def test_many_writers_on_one_stream_exactly_one_wins_each_version(runtime: Runtime) -> None:

@@ -7,10 +7,10 @@ from uuid import uuid4
 
 import pytest
 
-from service.eventstore.records import NewEvent
-from service.keys.master_key import MasterKey, MasterKeyError
-from service.keys.subject_keys import DecryptionError, SubjectErasedError
-from service.runtime import Runtime, open_runtime
+from service.storage.eventstore.records import NewEvent
+from service.storage.keys.master_key import MasterKey, MasterKeyError
+from service.storage.keys.subject_keys import DecryptionError, SubjectErasedError
+from service.storage.runtime import Runtime, open_runtime
 
 SECRET = b"Nadia Benali, 12 rue Saint-Gilles, residence permit renewal"
 

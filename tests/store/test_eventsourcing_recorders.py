@@ -25,7 +25,7 @@ import eventsourcing.tests.persistence as library
 import pytest
 from eventsourcing.persistence import ProcessRecorder, StoredEvent, TrackingRecorder
 
-from service.keys.master_key import MasterKey
+from service.storage.keys.master_key import MasterKey
 from tests.store.eventsourcing_adapter import SuiviAggregateRecorder, SuiviRecorder
 
 # The library's tests begin streams at version 0 (and at INITIAL_VERSION, which we set to

@@ -6,9 +6,9 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from service.eventstore.records import NewEvent
-from service.eventstore.tamper import Report, Tampering, verify, write_checkpoint
-from service.runtime import Runtime
+from service.storage.eventstore.records import NewEvent
+from service.storage.eventstore.tamper import Report, Tampering, verify, write_checkpoint
+from service.storage.runtime import Runtime
 
 
 @pytest.fixture

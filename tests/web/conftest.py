@@ -26,9 +26,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from service.app import create_app
-from service.keys.master_key import MasterKey
-from service.runtime import open_runtime
 from service.staff.accounts import StaffAccounts
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import open_runtime
 from tests.conftest import _drop, with_database
 from tests.http.conftest import PASSWORD, ROLES, no_wait
 from tests.http.conftest import gdpr as gdpr

@@ -10,9 +10,9 @@ import uvicorn
 from service.app import Gdpr, create_app
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureTools
-from service.keys.master_key import MasterKey
-from service.runtime import open_runtime
 from service.settings import Settings
+from service.storage.keys.master_key import MasterKey
+from service.storage.runtime import open_runtime
 
 
 def main() -> None:

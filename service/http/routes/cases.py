@@ -36,8 +36,8 @@ from service.http.headers import IdempotencyKey, IfMatch, expecting, idempotency
 from service.http.reading import ReadPurpose
 from service.http.security import Principal
 from service.http.wire import Changed, LongText, Request, ShortText, changed
-from service.repository import Repository
 from service.staff.accounts import StaffNotFoundError
+from service.storage.repository import Repository
 
 
 class NewCase(Request, frozen=True):

@@ -21,8 +21,8 @@ from service.application.errors import NotAuthorisedError
 from service.http.deps import Services
 from service.http.reading import ReadGrant, ReadPurpose, open_for_reading
 from service.http.security import Principal
-from service.keys.subject_keys import SubjectErasedError
-from service.repository import AggregateErasedError, AggregateNotFoundError
+from service.storage.keys.subject_keys import SubjectErasedError
+from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
 
 class PersonName(msgspec.Struct, frozen=True):

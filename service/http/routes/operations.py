@@ -11,8 +11,8 @@ from litestar.di import NamedDependency
 
 from service.http.deps import Services
 from service.http.metrics import METRICS
-from service.projection_status import projection_states
-from service.read_models import PROJECTION_SCHEMAS
+from service.readmodels.registry import PROJECTION_SCHEMAS
+from service.readmodels.status import projection_states
 
 _READY_LAG = 1000  # events a projection may trail by and still count as caught up
 

@@ -26,7 +26,7 @@ from service.http.reading import ReadPurpose, open_for_reading
 from service.http.routes.listed import open_each
 from service.http.security import Principal
 from service.http.wire import Changed, Name, Request, ShortText, changed
-from service.repository import AggregateNotFoundError
+from service.storage.repository import AggregateNotFoundError
 
 
 class Contact(Request, frozen=True):

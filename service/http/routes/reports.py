@@ -29,7 +29,7 @@ from service.http.deps import Services
 from service.http.reading import ReadPurpose
 from service.http.routes.listed import open_each
 from service.http.security import Principal
-from service.repository import Repository
+from service.storage.repository import Repository
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 

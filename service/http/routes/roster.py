@@ -20,7 +20,7 @@ from service.http.deps import Services
 from service.http.reading import ReadPurpose
 from service.http.routes.listed import ensure_role_may_read, name_parts, names_of, open_each
 from service.http.security import Principal
-from service.repository import AggregateNotFoundError
+from service.storage.repository import AggregateNotFoundError
 
 
 class Learner(msgspec.Struct, frozen=True):

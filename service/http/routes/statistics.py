@@ -23,13 +23,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from domain.policy import Role
 from projections.statistics import Statistics, issue_report, issued_report, read_statistics
 from service.application.context import ApplicationContext
-from service.eventstore.records import IdempotencyKeyReusedError
 from service.http.deps import Services
 from service.http.headers import IdempotencyKey, idempotency_key
 from service.http.problems import ForbiddenError
 from service.http.security import Principal
 from service.http.wire import Request
-from service.repository import AggregateNotFoundError
+from service.storage.eventstore.records import IdempotencyKeyReusedError
+from service.storage.repository import AggregateNotFoundError
 
 _MONTH = r"^[12]\d{3}-(0[1-9]|1[0-2])$"
 Month = Annotated[str, msgspec.Meta(pattern=_MONTH, examples=["2026-09"])]

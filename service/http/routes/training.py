@@ -34,7 +34,7 @@ from service.http.headers import IdempotencyKey, IfMatch, expecting, idempotency
 from service.http.reading import ReadPurpose, open_for_reading
 from service.http.security import Principal
 from service.http.wire import Changed, Request, changed
-from service.repository import AggregateNotFoundError
+from service.storage.repository import AggregateNotFoundError
 
 CompetenceCode = Annotated[str, msgspec.Meta(pattern=r"^[1-5]\.[1-9]$")]
 Level = Annotated[int, msgspec.Meta(ge=1, le=8)]

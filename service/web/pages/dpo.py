@@ -36,7 +36,7 @@ from service.gdpr.requests import (
 from service.gdpr.retention import run_retention
 from service.http.deps import Services
 from service.http.routes import reports
-from service.repository import AggregateNotFoundError
+from service.storage.repository import AggregateNotFoundError
 from service.web.viewer import Viewer, form_of, page
 
 _DPO = (Role.DPO,)

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
-from service import embedded_pg
 from service.settings import Settings
+from service.storage import embedded_pg
 
 # What a function that runs SQL accepts: a plain connection or one borrowed from the pool.
 Connection = asyncpg.Connection | PoolConnectionProxy

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from uuid import UUID
 
-from service.keys.subject_keys import KeyStore, SubjectKey
+from service.storage.keys.subject_keys import KeyStore, SubjectKey
 
 _PREFIX = b"read-model:"  # read-model ciphertexts can never pass for event payloads
 

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.database import Connection
+from service.storage.database import Connection
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 _LOCK_KEY = 0x5375_6976_6901  # "Suivi" + 1: any constant shared by every Suivi process
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 

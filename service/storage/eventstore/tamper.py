@@ -17,8 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from service.database import Connection
-from service.eventstore.chain import GENESIS, chain_hash
+from service.storage.database import Connection
+from service.storage.eventstore.chain import GENESIS, chain_hash
 
 _FETCH = 5000
 

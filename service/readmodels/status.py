@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 
-from service.eventstore.records import LOG_START, LogCursor
-from service.projection_runner import ProjectionRunner, lock_key
-from service.runtime import Runtime
+from service.readmodels.runner import ProjectionRunner, lock_key
+from service.storage.eventstore.records import LOG_START, LogCursor
+from service.storage.runtime import Runtime
 
 
 class ProjectionState(msgspec.Struct, frozen=True):

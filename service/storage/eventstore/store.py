@@ -16,8 +16,8 @@ from uuid import UUID
 
 import asyncpg
 
-from service.eventstore.chain import GENESIS, associated_data, chain_hash_of, command_prefix
-from service.eventstore.records import (
+from service.storage.eventstore.chain import GENESIS, associated_data, chain_hash_of, command_prefix
+from service.storage.eventstore.records import (
     LOG_START,
     AppendResult,
     ConcurrencyError,
@@ -28,7 +28,7 @@ from service.eventstore.records import (
     RecordedEvent,
     TransientStoreError,
 )
-from service.keys.subject_keys import DecryptionError, KeyStore, SubjectKey
+from service.storage.keys.subject_keys import DecryptionError, KeyStore, SubjectKey
 
 Clock = Callable[[], datetime]
 # The cast gets another name than the column: ORDER BY transaction_id must use the index, not the cast.

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
-from service.eventstore.records import LOG_START, LogCursor, RecordedEvent
-from service.eventstore.store import PostgresEventStore
+from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
+from service.storage.eventstore.store import PostgresEventStore
 
 EVENTS_CHANNEL = "suivi_events"
 _FIRST_RETRY = 0.002

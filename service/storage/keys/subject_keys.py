@@ -18,8 +18,8 @@ import asyncpg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from service.database import Connection
-from service.keys.master_key import MasterKey, MasterKeyError
+from service.storage.database import Connection
+from service.storage.keys.master_key import MasterKey, MasterKeyError
 
 KEY_ERASED_CHANNEL = "suivi_key_erased"
 _NONCE_BYTES = 12

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service.database import create_pool
-from service.eventstore.store import Clock, PostgresEventStore
-from service.eventstore.subscription import LogNotifier
-from service.keys.master_key import MasterKey
-from service.keys.subject_keys import KEY_ERASED_CHANNEL, KeyStore
+from service.storage.database import create_pool
+from service.storage.eventstore.store import Clock, PostgresEventStore
+from service.storage.eventstore.subscription import LogNotifier
+from service.storage.keys.master_key import MasterKey
+from service.storage.keys.subject_keys import KEY_ERASED_CHANNEL, KeyStore
 
 
 @dataclass

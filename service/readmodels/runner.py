@@ -20,10 +20,10 @@ import asyncpg
 import msgspec
 
 from projections.base import Projection
-from service.codec import CodecError, EventCodec
-from service.database import Connection
-from service.eventstore.records import LOG_START, LogCursor, RecordedEvent
-from service.runtime import Runtime
+from service.storage.codec import CodecError, EventCodec
+from service.storage.database import Connection
+from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
+from service.storage.runtime import Runtime
 
 log = logging.getLogger("suivi.projections")
 

@@ -11,9 +11,9 @@ from typing import TypeVar
 from uuid import UUID
 
 from domain.base import SuiviAggregate
-from service.codec import EventCodec
-from service.eventstore.records import AppendResult, ConcurrencyError, NewEvent
-from service.eventstore.store import PostgresEventStore
+from service.storage.codec import EventCodec
+from service.storage.eventstore.records import AppendResult, ConcurrencyError, NewEvent
+from service.storage.eventstore.store import PostgresEventStore
 
 A = TypeVar("A", bound=SuiviAggregate)
 

@@ -12,8 +12,8 @@ from projections.directory import DirectoryProjection
 from projections.roster import RosterProjection
 from projections.statistics import StatisticsProjection
 from projections.training_history import TrainingHistoryProjection
-from service.keys.subject_keys import KeyStore
-from service.sealer import SubjectSealer
+from service.storage.keys.subject_keys import KeyStore
+from service.storage.sealer import SubjectSealer
 
 PROJECTION_CLASSES: tuple[type[Projection], ...] = (
     CaseFileProjection,

@@ -18,22 +18,22 @@ import asyncpg
 from domain.policy import Role
 from service.app import Gdpr, create_app
 from service.application.context import ApplicationContext
-from service.database import create_pool, database_url
-from service.demo import DEMO_STAFF, load_demo
-from service.eventstore.tamper import verify, write_checkpoint
-from service.gdpr import cli_commands as gdpr_commands
+from service.cli import gdpr as gdpr_commands
+from service.cli.demo import DEMO_STAFF, load_demo
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureTools
 from service.http.logging import configure_logging
-from service.keys import master_key
-from service.migrations import migrate
-from service.projection_runner import ProjectionRunner
-from service.projection_status import projection_states, request_rebuild
-from service.read_models import PROJECTION_SCHEMAS, all_projections
-from service.runtime import Runtime, open_runtime
+from service.readmodels.registry import PROJECTION_SCHEMAS, all_projections
+from service.readmodels.runner import ProjectionRunner
+from service.readmodels.status import projection_states, request_rebuild
 from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.passwords import WeakPasswordError
+from service.storage.database import create_pool, database_url
+from service.storage.eventstore.tamper import verify, write_checkpoint
+from service.storage.keys import master_key
+from service.storage.migrations import migrate
+from service.storage.runtime import Runtime, open_runtime
 
 
 def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:

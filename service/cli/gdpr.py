@@ -15,7 +15,6 @@ import msgspec
 
 from domain.errors import DomainError
 from service.application.context import ApplicationContext
-from service.database import database_url
 from service.gdpr import receipts
 from service.gdpr.erasure import erase, plan_erasure
 from service.gdpr.export import export_person
@@ -26,11 +25,12 @@ from service.gdpr.requests import list_requests
 from service.gdpr.restore import restore_check
 from service.gdpr.retention import RetentionPolicy, run_retention
 from service.gdpr.tools import ErasureTools
-from service.keys import master_key
-from service.migrations import migrate
-from service.repository import AggregateErasedError, AggregateNotFoundError
-from service.runtime import open_runtime
 from service.settings import Settings
+from service.storage.database import database_url
+from service.storage.keys import master_key
+from service.storage.migrations import migrate
+from service.storage.repository import AggregateErasedError, AggregateNotFoundError
+from service.storage.runtime import open_runtime
 
 COMMANDS = ("restore-check", "receipt", "retention", "record-of-processing", "export", "erase", "requests")
 EXPECTED_ERRORS = (DomainError, AggregateNotFoundError, AggregateErasedError, receipts.PersonErasedGoneError)

@@ -12,14 +12,14 @@ from pathlib import Path
 import asyncpg
 
 from domain.policy import Role
-from service import commands
-from service.embedded_pg import EmbeddedPostgresError
-from service.gdpr import cli_commands as gdpr_commands
-from service.keys.master_key import MasterKeyError
-from service.migrations import MigrationError
+from service.cli import commands
+from service.cli import gdpr as gdpr_commands
 from service.settings import Settings, SettingsError
 from service.staff.accounts import UsernameTakenError
 from service.staff.passwords import WeakPasswordError
+from service.storage.embedded_pg import EmbeddedPostgresError
+from service.storage.keys.master_key import MasterKeyError
+from service.storage.migrations import MigrationError
 
 _EXPECTED_ERRORS = (
     UsernameTakenError,

@@ -1,0 +1,1 @@
+"""The ``suivi`` command line."""

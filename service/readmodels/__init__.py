@@ -1,0 +1,1 @@
+"""The read-model runner: which projections run, how they follow the log, and their status."""
