@@ -1,44 +1,26 @@
 """Suivi's settings: one typed object, built once from an explicit mapping.
 
-Every field has a docstring-style entry in ``SETTINGS_DOC``; a test checks that each
-one is documented here and in the README's configuration table.
+Each setting is declared once, as a field of ``Settings``: its type, its default, and (in its
+``Annotated`` metadata) the environment variable it is read from and what it means. Reading
+(``Settings.from_env``), the documentation (``settings_doc()``, the README's configuration table)
+and the defaults all come from that one declaration.
 """
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-DEFAULT_DATA_DIR = Path(".suivi")
 
-SETTINGS_DOC: dict[str, str] = {
-    "DATABASE_URL": "PostgreSQL URL. Unset: Suivi starts its own embedded PostgreSQL in the data directory.",
-    "SUIVI_DATA_DIR": "Directory for the embedded database and the generated master key file (default `.suivi`).",
-    "SUIVI_MASTER_KEY": "Master key (KEK), 64 hex characters. Takes precedence over the key file.",
-    "SUIVI_MASTER_KEY_FILE": "Path of the master key file (default `<data dir>/master.key`).",
-    "SUIVI_HOST": "Address the HTTP service listens on (default `127.0.0.1`).",
-    "SUIVI_PORT": "Port the HTTP service listens on (default `8000`).",
-    "SUIVI_KEY_CACHE_SIZE": "How many unwrapped subject keys each process keeps in memory (default `10000`).",
-    "SUIVI_POLL_INTERVAL": "Seconds between subscription polls when no notification arrives (default `1.0`).",
-    "SUIVI_ENVIRONMENT": "`production` (default) or `development`; development allows session cookies over plain HTTP.",
-    "SUIVI_SESSION_IDLE_MINUTES": "Minutes without activity after which a staff session ends (default `30`).",
-    "SUIVI_ERASURE_LEDGER_FILE": "Erasure ledger kept outside the database, re-applied after a restore "
-    "(default `<data dir>/erasure-ledger.jsonl`). Keep it off the database's backup volume.",
-    "SUIVI_RETENTION_SOCIAL_LEGAL_YEARS": "Years social-legal data is kept after the person's last case closes "
-    "(default `5`).",
-    "SUIVI_RETENTION_TRAINING_YEARS": "Years training data is kept after the person's last cohort (default `3`).",
-    "SUIVI_RETENTION_OFFICE_HOURS_YEARS": "Years office-hours data is kept after the person's last visit "
-    "(default `2`).",
-    "SUIVI_RETENTION_IDENTITY_ONLY_YEARS": "Years a person registered but never served is kept after the last "
-    "change to their identity (default `1`).",
-    "SUIVI_RETENTION_DAILY": "`true` (default) or `false`: whether `suivi serve` runs retention once a day.",
-    "SUIVI_RIGHTS_REQUEST_WARNING_DAYS": "A rights request is *nearly due* this many days before its deadline "
-    "(default `7`).",
-    "SUIVI_CONTROLLER_NAME": "The controller named in the record of processing (default `Centre Suivi, Liège`).",
-    "SUIVI_DPO_CONTACT": "How to reach the DPO, printed in the record of processing (default empty).",
-}
+def _env(name: str, description: str) -> msgspec.Meta:
+    """The variable a setting is read from and what it means; the default is added to the text."""
+    return msgspec.Meta(description=description, extra={"env": name})
 
 
 class SettingsError(Exception):
@@ -46,51 +28,83 @@ class SettingsError(Exception):
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
-    database_url: str | None = None
-    data_dir: Path = DEFAULT_DATA_DIR
-    master_key_hex: str | None = None
-    master_key_file: Path | None = None
-    host: str = "127.0.0.1"
-    port: int = 8000
-    key_cache_size: int = 10_000
-    poll_interval: float = 1.0
-    environment: str = "production"
-    session_idle_minutes: int = 30
-    erasure_ledger_file: Path | None = None
-    retention_social_legal_years: int = 5
-    retention_training_years: int = 3
-    retention_office_hours_years: int = 2
-    retention_identity_only_years: int = 1
-    retention_daily: bool = True
-    rights_request_warning_days: int = 7
-    controller_name: str = "Centre Suivi, Liège"
-    dpo_contact: str = ""
+    database_url: Annotated[
+        str | None,
+        _env("DATABASE_URL", "PostgreSQL URL. Unset: Suivi starts its own embedded PostgreSQL in the data directory."),
+    ] = None
+    data_dir: Annotated[
+        Path, _env("SUIVI_DATA_DIR", "Directory for the embedded database and the generated master key file.")
+    ] = Path(".suivi")
+    master_key_hex: Annotated[
+        str | None,
+        _env("SUIVI_MASTER_KEY", "Master key (KEK), 64 hex characters. Takes precedence over the key file."),
+    ] = None
+    master_key_file: Annotated[
+        Path | None, _env("SUIVI_MASTER_KEY_FILE", "Path of the master key file (default `<data dir>/master.key`).")
+    ] = None
+    host: Annotated[str, _env("SUIVI_HOST", "Address the HTTP service listens on.")] = "127.0.0.1"
+    port: Annotated[int, _env("SUIVI_PORT", "Port the HTTP service listens on.")] = 8000
+    key_cache_size: Annotated[
+        int, _env("SUIVI_KEY_CACHE_SIZE", "How many unwrapped subject keys each process keeps in memory.")
+    ] = 10_000
+    poll_interval: Annotated[
+        float, _env("SUIVI_POLL_INTERVAL", "Seconds between subscription polls when no notification arrives.")
+    ] = 1.0
+    environment: Annotated[
+        Literal["production", "development"],
+        _env("SUIVI_ENVIRONMENT", "Development allows session cookies over plain HTTP."),
+    ] = "production"
+    session_idle_minutes: Annotated[
+        int, _env("SUIVI_SESSION_IDLE_MINUTES", "Minutes without activity after which a staff session ends.")
+    ] = 30
+    erasure_ledger_file: Annotated[
+        Path | None,
+        _env(
+            "SUIVI_ERASURE_LEDGER_FILE",
+            "Erasure ledger kept outside the database, re-applied after a restore "
+            "(default `<data dir>/erasure-ledger.jsonl`). Keep it off the database's backup volume.",
+        ),
+    ] = None
+    retention_social_legal_years: Annotated[
+        int,
+        _env(
+            "SUIVI_RETENTION_SOCIAL_LEGAL_YEARS", "Years social-legal data is kept after the person's last case closes."
+        ),
+    ] = 5
+    retention_training_years: Annotated[
+        int, _env("SUIVI_RETENTION_TRAINING_YEARS", "Years training data is kept after the person's last cohort.")
+    ] = 3
+    retention_office_hours_years: Annotated[
+        int,
+        _env("SUIVI_RETENTION_OFFICE_HOURS_YEARS", "Years office-hours data is kept after the person's last visit."),
+    ] = 2
+    retention_identity_only_years: Annotated[
+        int,
+        _env(
+            "SUIVI_RETENTION_IDENTITY_ONLY_YEARS",
+            "Years a person registered but never served is kept after the last change to their identity.",
+        ),
+    ] = 1
+    retention_daily: Annotated[
+        bool, _env("SUIVI_RETENTION_DAILY", "Whether `suivi serve` runs retention once a day.")
+    ] = True
+    rights_request_warning_days: Annotated[
+        int,
+        _env(
+            "SUIVI_RIGHTS_REQUEST_WARNING_DAYS", "A rights request is *nearly due* this many days before its deadline."
+        ),
+    ] = 7
+    controller_name: Annotated[
+        str, _env("SUIVI_CONTROLLER_NAME", "The controller named in the record of processing.")
+    ] = "Centre Suivi, Liège"
+    dpo_contact: Annotated[
+        str, _env("SUIVI_DPO_CONTACT", "How to reach the DPO, printed in the record of processing.")
+    ] = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
-        data_dir = Path(environ.get("SUIVI_DATA_DIR", str(DEFAULT_DATA_DIR)))
-        key_file = environ.get("SUIVI_MASTER_KEY_FILE")
-        return cls(
-            database_url=environ.get("DATABASE_URL") or None,
-            data_dir=data_dir,
-            master_key_hex=environ.get("SUIVI_MASTER_KEY") or None,
-            master_key_file=Path(key_file) if key_file else None,
-            host=environ.get("SUIVI_HOST", "127.0.0.1"),
-            port=_int(environ, "SUIVI_PORT", 8000),
-            key_cache_size=_int(environ, "SUIVI_KEY_CACHE_SIZE", 10_000),
-            poll_interval=_float(environ, "SUIVI_POLL_INTERVAL", 1.0),
-            environment=_choice(environ, "SUIVI_ENVIRONMENT", ("production", "development")),
-            session_idle_minutes=_int(environ, "SUIVI_SESSION_IDLE_MINUTES", 30),
-            erasure_ledger_file=Path(ledger) if (ledger := environ.get("SUIVI_ERASURE_LEDGER_FILE")) else None,
-            retention_social_legal_years=_int(environ, "SUIVI_RETENTION_SOCIAL_LEGAL_YEARS", 5),
-            retention_training_years=_int(environ, "SUIVI_RETENTION_TRAINING_YEARS", 3),
-            retention_office_hours_years=_int(environ, "SUIVI_RETENTION_OFFICE_HOURS_YEARS", 2),
-            retention_identity_only_years=_int(environ, "SUIVI_RETENTION_IDENTITY_ONLY_YEARS", 1),
-            retention_daily=_choice(environ, "SUIVI_RETENTION_DAILY", ("true", "false")) == "true",
-            rights_request_warning_days=_int(environ, "SUIVI_RIGHTS_REQUEST_WARNING_DAYS", 7),
-            controller_name=environ.get("SUIVI_CONTROLLER_NAME", "Centre Suivi, Liège"),
-            dpo_contact=environ.get("SUIVI_DPO_CONTACT", ""),
-        )
+        """Each declared variable that is set, parsed to its field's type; the field's default otherwise."""
+        return cls(**{s.field: s.read(environ) for s in declared() if s.env in environ})
 
     @property
     def key_file(self) -> Path:
@@ -109,28 +123,96 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.environment != "development"
 
 
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number") from None
+class Setting(msgspec.Struct, frozen=True):
+    """One field of ``Settings`` as its declaration describes it."""
+
+    field: str
+    env: str
+    kind: Any
+    """The field's type without its metadata: str, int, float, bool, Path, a Literal, or one of them | None."""
+    default: Any
+    description: str
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        if self.kind is bool:
+            return ("true", "false") if self.default else ("false", "true")
+        if typing.get_origin(self.kind) is Literal:
+            return typing.get_args(self.kind)
+        return None
+
+    @property
+    def doc(self) -> str:
+        """The description with the default, as the README's configuration table shows it."""
+        choices = self.choices
+        if choices is not None:
+            listed = " or ".join(f"`{c}`" + (" (default)" if c == _text(self.default) else "") for c in choices)
+            return f"{listed}: {self.description[0].lower()}{self.description[1:]}"
+        if self.default is None:
+            return self.description
+        shown = "empty" if self.default == "" else f"`{_text(self.default)}`"
+        return f"{self.description.removesuffix('.')} (default {shown})."
+
+    def read(self, environ: Mapping[str, str]) -> Any:
+        """The value of a variable that is set, or a SettingsError naming it."""
+        raw = environ[self.env]
+        kind, optional = _unwrap_optional(self.kind)
+        choices = self.choices
+        if choices is not None:
+            if raw not in choices:
+                raise SettingsError(f"{self.env} must be one of: {', '.join(choices)}")
+            return raw == "true" if kind is bool else raw
+        if optional and raw == "":
+            return None
+        if kind is int:
+            try:
+                return int(raw)
+            except ValueError:
+                raise SettingsError(f"{self.env} must be a whole number") from None
+        if kind is float:  # the only float settings are durations
+            try:
+                return float(raw)
+            except ValueError:
+                raise SettingsError(f"{self.env} must be a number of seconds") from None
+        if kind is Path:
+            return Path(raw)
+        return raw
 
 
-def _float(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name)
-    if raw is None:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds") from None
+@functools.cache
+def declared() -> tuple[Setting, ...]:
+    """Every setting, in declaration order, read from the fields of ``Settings``."""
+    found = []
+    for field in msgspec.structs.fields(Settings):
+        kind, meta = typing.get_args(field.type)
+        assert isinstance(meta, msgspec.Meta) and meta.extra is not None and meta.description is not None
+        found.append(Setting(field.name, meta.extra["env"], kind, field.default, meta.description))
+    return tuple(found)
 
 
-def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
-    raw = environ.get(name, choices[0])
-    if raw not in choices:
-        raise SettingsError(f"{name} must be one of: {', '.join(choices)}")
-    return raw
+def settings_doc() -> dict[str, str]:
+    """Each environment variable and what it means, default included."""
+    return {s.env: s.doc for s in declared()}
+
+
+def configuration_table() -> str:
+    """The README's configuration table (Markdown)."""
+    rows = [f"| `{env}` | {doc} |" for env, doc in settings_doc().items()]
+    return "\n".join(["| variable | meaning |", "|---|---|", *rows]) + "\n"
+
+
+def _unwrap_optional(kind: Any) -> tuple[Any, bool]:
+    if isinstance(kind, types.UnionType):
+        (inner,) = (a for a in typing.get_args(kind) if a is not type(None))
+        return inner, True
+    return kind, False
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+if __name__ == "__main__":
+    print(configuration_table(), end="")
