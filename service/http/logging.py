@@ -16,7 +16,7 @@ from typing import Any
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.http.metrics import METRICS
+from service.http.metrics import HttpMetrics
 
 log = logging.getLogger("suivi.http")
 _STANDARD = set(vars(logging.makeLogRecord({})))
@@ -42,7 +42,10 @@ def configure_logging(level: int = logging.INFO) -> None:
     root.setLevel(level)
 
 
-def request_log_middleware(app: ASGIApp) -> ASGIApp:
+def request_log_middleware(app: ASGIApp, metrics: HttpMetrics) -> ASGIApp:
+    """Log each request and count it in this app's ``metrics`` (``DefineMiddleware(..., metrics=...)``)."""
+    declared: dict[str, str] = {}  # template -> path as declared; filled once (Litestar builds a stack per route)
+
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
@@ -61,10 +64,10 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_with_id)
         finally:
-            route = _template(scope)
+            route = _template(scope, declared)
             method = str(scope.get("method", "?"))
             seconds = time.perf_counter() - started
-            METRICS.observe(method, route, status, seconds)
+            metrics.observe(method, route, status, seconds)
             log.info(
                 "request",
                 extra={
@@ -79,7 +82,12 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-def _template(scope: Scope) -> str:
-    handler = scope.get("route_handler")
-    paths = getattr(handler, "paths", None)
-    return next(iter(paths)) if paths else "unmatched"
+def _template(scope: Scope, declared: dict[str, str]) -> str:
+    """The matched route as declared, with its routers' prefixes (``/people/{person_id:uuid}``), never the path."""
+    template = scope.get("path_template") if scope.get("route_handler") is not None else None
+    if not template:
+        return "unmatched"
+    if not declared:
+        # Litestar's template drops the parameter types; the routes, complete once serving, keep them.
+        declared.update({route.path_format: route.path for route in scope["litestar_app"].routes})
+    return declared.get(template, template)

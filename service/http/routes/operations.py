@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import asyncpg
 import msgspec
 from litestar import Response, get
 from litestar.di import NamedDependency
 
 from service.http.deps import Services
-from service.http.metrics import METRICS
+from service.http.metrics import CONTENT_TYPE, HttpMetrics
 from service.readmodels.registry import PROJECTION_SCHEMAS
 from service.readmodels.status import projection_states
 
@@ -52,17 +50,13 @@ async def ready(services: NamedDependency[Services]) -> Response[Readiness]:
     return Response(Readiness("ready" if ok else "not_ready", "ok", summary), status_code=200 if ok else 503)
 
 
-@get("/metrics", tags=["operations"], media_type="text/plain; version=0.0.4")
-async def metrics(services: NamedDependency[Services]) -> str:
-    lines = METRICS.render()
+@get("/metrics", tags=["operations"], media_type=CONTENT_TYPE)
+async def metrics(services: NamedDependency[Services], http_metrics: NamedDependency[HttpMetrics]) -> str:
     try:
-        for state in await projection_states(services.runtime, PROJECTION_SCHEMAS):
-            lines.append(f'suivi_projection_lag_events{{projection="{state.name}"}} {state.lag}')
-            lines.append(f'suivi_projection_failed{{projection="{state.name}"}} {int(state.state == "failed")}')
+        http_metrics.projections_seen(await projection_states(services.runtime, PROJECTION_SCHEMAS))
     except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
-        lines.append("suivi_database_up 0")
-    lines.append(f"suivi_process_uptime_seconds {time.monotonic() - METRICS.started:.0f}")
-    return "\n".join(lines) + "\n"
+        http_metrics.database_unreachable()
+    return http_metrics.render().decode()
 
 
 ROUTES = [health, ready, metrics]
