@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -11,7 +12,7 @@ import asyncpg
 import msgspec
 
 from domain.policy import Role
-from service.staff.passwords import DUMMY_HASH, hash_password, verify_password
+from service.staff.passwords import hash_password, verify_password
 
 log = logging.getLogger("suivi.staff")
 
@@ -82,7 +83,7 @@ class StaffAccounts:
         *,
         language: str = "fr",
     ) -> StaffMember:
-        password_hash = hash_password(password)
+        password_hash = await asyncio.to_thread(hash_password, password)
         try:
             async with self._pool.acquire() as connection:
                 row = await connection.fetchrow(
@@ -151,7 +152,8 @@ class StaffAccounts:
             )
             row = await connection.fetchrow(f"SELECT {_COLUMNS}, password_hash FROM staff WHERE username = $1", name)
         locked = throttle is not None and throttle["locked_until"] is not None and throttle["locked_until"] > now
-        valid = verify_password(password, row["password_hash"] if row is not None else DUMMY_HASH)
+        encoded = row["password_hash"] if row is not None else None
+        valid = await asyncio.to_thread(verify_password, password, encoded)
         if valid and row is not None and row["active"] and not locked:
             async with self._pool.acquire() as connection:
                 await connection.execute("DELETE FROM sign_in_throttle WHERE username = $1", name)

@@ -1,7 +1,12 @@
-"""Argon2id password hashing (the ``cryptography`` package), in PHC string format."""
+"""Argon2id password hashing (the ``cryptography`` package), in PHC string format.
+
+Hashing and verifying take tens of milliseconds of CPU on purpose: async code runs them in a
+worker thread (``asyncio.to_thread``), never on the event loop.
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 
 from cryptography.exceptions import InvalidKey
@@ -25,13 +30,16 @@ def hash_password(password: str) -> str:
     return kdf.derive_phc_encoded(password.encode())
 
 
-def verify_password(password: str, encoded: str) -> bool:
+def verify_password(password: str, encoded: str | None) -> bool:
+    """Whether ``password`` matches ``encoded``. With no hash (no such account), still do the work, then say no."""
     try:
-        Argon2id.verify_phc_encoded(password.encode(), encoded)
+        Argon2id.verify_phc_encoded(password.encode(), encoded or dummy_hash())
     except (InvalidKey, ValueError):
         return False
-    return True
+    return encoded is not None
 
 
-# Verified against when the account does not exist, so both answers take as long.
-DUMMY_HASH = hash_password("not-a-real-password-at-all")
+@functools.cache
+def dummy_hash() -> str:
+    """Verified against when the account does not exist, so both answers take as long (made on first use)."""
+    return hash_password("not-a-real-password-at-all")
