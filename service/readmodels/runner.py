@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 from typing import Any
@@ -23,6 +24,7 @@ from projections.base import Projection
 from service.storage.codec import CodecError, EventCodec
 from service.storage.database import Connection
 from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
+from service.storage.eventstore.subscription import follow
 from service.storage.runtime import Runtime
 
 log = logging.getLogger("suivi.projections")
@@ -109,13 +111,7 @@ class ProjectionRunner:
     async def catch_up(self, name: str) -> LogCursor:
         """Bring one projection up to the head of the log (used by tests and the CLI)."""
         projection = self.projections[name]
-        cursor = await self._cursor(projection.schema)
-        while True:
-            cursor, progressed = await self._step(projection, projection.schema, cursor)
-            if not progressed and not await self._runtime.store.has_pending(cursor):
-                return cursor
-            if not progressed:
-                await asyncio.sleep(0.005)
+        return await self._project(projection, projection.schema, await self._cursor(projection.schema))
 
     async def rebuild(self, name: str) -> LogCursor:
         """Rebuild from position zero into a shadow schema, then swap it in."""
@@ -129,13 +125,7 @@ class ProjectionRunner:
                 await connection.execute(
                     f"CREATE TABLE {shadow}.{table} (LIKE {projection.schema}.{table} INCLUDING ALL)"
                 )
-        cursor = LOG_START
-        while True:
-            cursor, progressed = await self._step(projection, shadow, cursor)
-            if not progressed:
-                if not await self._runtime.store.has_pending(cursor):
-                    break
-                await asyncio.sleep(0.005)  # an older transaction is still open: wait, do not spin
+        cursor = await self._project(projection, shadow, LOG_START)
         async with self._runtime.pool.acquire() as connection, connection.transaction():
             await connection.execute(f"DROP SCHEMA {projection.schema} CASCADE")
             await connection.execute(f"ALTER SCHEMA {shadow} RENAME TO {projection.schema}")
@@ -165,30 +155,37 @@ class ProjectionRunner:
             await holder.close()
 
     async def _run(self, projection: Projection) -> None:
+        """Tail the log for one projection; when a rebuild is asked for, do it, then tail on from there."""
         await self._set_status(projection.name, "running")
-        wake = await self._runtime.notifier.waiter()
-        try:
-            cursor = await self._cursor(projection.schema)
-            while True:
-                if await self._rebuild_requested(projection.name):
-                    cursor = await self.rebuild(projection.name)
-                wake.clear()
-                cursor, progressed = await self._step(projection, projection.schema, cursor)
-                if progressed:
-                    continue
-                if await self._runtime.store.has_pending(cursor):
-                    await asyncio.sleep(0.005)
-                    continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), self._runtime.poll_interval)
-        finally:
-            await self._runtime.notifier.drop(wake)
+        cursor = await self._cursor(projection.schema)
+        while True:
+            cursor = await self._project(projection, projection.schema, cursor, tail=True)
+            cursor = await self.rebuild(projection.name)  # tailing stops only when one is requested
 
-    async def _step(self, projection: Projection, schema: str, cursor: LogCursor) -> tuple[LogCursor, bool]:
-        """Apply the next batch and its tracking position in one transaction."""
-        batch = await self._runtime.store.read_log(cursor, limit=self._batch_size, topics=self._topics[projection.name])
-        if not batch:
-            return cursor, False
+    async def _project(
+        self, projection: Projection, schema: str, cursor: LogCursor, *, tail: bool = False
+    ) -> LogCursor:
+        """Apply the log after ``cursor`` into ``schema``, a batch at a time, up to its head (or on, with ``tail``).
+
+        Returns the position reached; tailing returns only when a rebuild is requested.
+        """
+        batches = follow(
+            self._runtime.store,
+            self._runtime.notifier,
+            after=cursor,
+            topics=self._topics[projection.name],
+            batch_size=self._batch_size,
+            poll_interval=self._runtime.poll_interval,
+            until_caught_up=not tail,
+            stop_if=functools.partial(self._rebuild_requested, projection.name) if tail else None,
+        )
+        async with contextlib.aclosing(batches):
+            async for batch in batches:
+                cursor = await self._step(projection, schema, batch)
+        return cursor
+
+    async def _step(self, projection: Projection, schema: str, batch: list[RecordedEvent]) -> LogCursor:
+        """Apply a batch and its tracking position in one transaction."""
         envelopes = []
         for recorded in batch:
             try:
@@ -205,7 +202,7 @@ class ProjectionRunner:
             failure = await self._locate_failure(projection, schema, envelopes)
             await self._set_status(projection.name, "failed", str(failure))
             raise failure from None
-        return batch[-1].cursor, True
+        return batch[-1].cursor
 
     async def _apply(
         self, projection: Projection, schema: str, envelopes: list[ProjectedEvent], last: LogCursor

@@ -11,7 +11,7 @@ import asyncpg
 
 from service.storage.codec import EventCodec
 from service.storage.eventstore.records import LogCursor, NewEvent
-from service.storage.eventstore.subscription import subscribe
+from service.storage.eventstore.subscription import follow
 from service.storage.keys.master_key import MasterKey
 from service.storage.runtime import open_runtime
 from tests.benchmarks.store_append import ACTOR
@@ -58,12 +58,12 @@ async def fill(url: str, master: MasterKey, total: int) -> float:
 
 
 async def subscription_rate(url: str, master: MasterKey, total: int, batch_size: int) -> float:
-    """Events/s through ``subscribe`` plus EventCodec.decode, in a fresh runtime (cold key cache)."""
+    """Events/s through ``follow`` plus EventCodec.decode, in a fresh runtime (cold key cache)."""
     codec = EventCodec()
     async with open_runtime(url, master, pool_size=2) as runtime:
         count = 0
         started = time.perf_counter()
-        batches = subscribe(runtime.store, runtime.notifier, after=LogCursor(), batch_size=batch_size)
+        batches = follow(runtime.store, runtime.notifier, after=LogCursor(), batch_size=batch_size)
         async with contextlib.aclosing(batches):
             async for batch in batches:
                 decode = codec.decode

@@ -13,6 +13,7 @@ from projections.base import Db, Envelope, Projection, handles
 from projections.case_file import read_case_file
 from service.readmodels.registry import all_projections
 from service.readmodels.runner import ProjectionRunner
+from service.readmodels.status import request_rebuild
 from service.storage.sealer import SubjectSealer
 from tests.projections.scenario import START, Staff, build
 
@@ -187,6 +188,36 @@ async def test_a_projection_that_cannot_even_start_fails_alone(runtime, reposito
             await asyncio.sleep(0.05)
         assert status == {"caseload": "running", "misplaced": "failed"}
         assert cases == 1 and not task.done()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_a_rebuild_asked_of_the_running_worker_is_done_and_tailing_goes_on(runtime, repository) -> None:
+    await build(repository)
+    board = [p for p in await all_projections(runtime.keys) if p.name == "board"]
+    task = asyncio.create_task(ProjectionRunner(runtime, board).run_forever())
+
+    async def board_state() -> tuple[str | None, int]:
+        async with runtime.pool.acquire() as db:
+            state = await db.fetchval("SELECT state FROM projection_status WHERE name = 'board'")
+            return state, await db.fetchval("SELECT count(*) FROM rm_board.visits")
+
+    async def until(expected: tuple[str, int]) -> tuple[str | None, int]:
+        for _ in range(400):
+            if (seen := await board_state()) == expected:
+                break
+            await asyncio.sleep(0.05)
+        return seen
+
+    try:
+        assert await until(("running", 1)) == ("running", 1)
+        async with runtime.pool.acquire() as db:
+            await db.execute("DELETE FROM rm_board.visits")  # a damaged read model, for the rebuild to repair
+        answer = await request_rebuild(runtime, ProjectionRunner(runtime, board), "board")
+        assert answer == "requested from the running worker"
+        assert await until(("running", 1)) == ("running", 1)
+        assert not task.done()
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

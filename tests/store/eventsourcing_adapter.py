@@ -13,8 +13,8 @@ How the two models meet:
   adapter shifts versions by the difference.
 - A notification id is the event's ``position``. ``select_notifications`` reads by position,
   as the library's contract asks; Suivi's own readers follow ``(transaction_id, position)``
-  instead, because positions are not handed out in commit order. ``subscribe`` uses Suivi's
-  subscription, so it delivers in log order and never skips a late commit.
+  instead, because positions are not handed out in commit order. ``subscribe`` follows Suivi's
+  log (``follow``), so it delivers in log order and never skips a late commit.
 - Conflicts and malformed appends become the library's ``IntegrityError``.
 """
 
@@ -24,8 +24,8 @@ import asyncio
 import contextlib
 import queue
 import threading
-from collections.abc import AsyncGenerator, Coroutine, Iterable, Sequence
-from typing import Any, Self, TypeVar, cast
+from collections.abc import Coroutine, Iterable, Sequence
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import (
@@ -50,7 +50,7 @@ from service.storage.eventstore.records import (
     RecordedEvent,
     TransientStoreError,
 )
-from service.storage.eventstore.subscription import subscribe
+from service.storage.eventstore.subscription import follow
 from service.storage.keys.master_key import MasterKey
 from service.storage.runtime import Runtime, open_runtime
 
@@ -349,10 +349,7 @@ class SuiviSubscription(Subscription[SuiviRecorder]):
 
     async def _pump(self, cursor: LogCursor) -> None:
         runtime = self._recorder.runtime
-        batches = cast(  # an async generator, though annotated as an iterator
-            AsyncGenerator[list[RecordedEvent], None],
-            subscribe(runtime.store, runtime.notifier, after=cursor, poll_interval=self._recorder.poll_interval),
-        )
+        batches = follow(runtime.store, runtime.notifier, after=cursor, poll_interval=self._recorder.poll_interval)
         try:
             async with contextlib.aclosing(batches):
                 async for batch in batches:

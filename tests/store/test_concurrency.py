@@ -6,7 +6,7 @@ import asyncio
 from uuid import uuid4
 
 from service.storage.eventstore.records import ConcurrencyError, LogCursor, NewEvent
-from service.storage.eventstore.subscription import subscribe
+from service.storage.eventstore.subscription import follow
 from service.storage.keys.master_key import MasterKey
 from service.storage.runtime import Runtime, open_runtime
 
@@ -50,7 +50,7 @@ async def test_eight_writers_and_a_tailing_subscriber_miss_and_repeat_nothing(
         positions: list[tuple[int, int]] = []
 
         async def tail() -> None:
-            async for batch in subscribe(reader.store, reader.notifier, poll_interval=0.5):
+            async for batch in follow(reader.store, reader.notifier, poll_interval=0.5):
                 received.extend((e.stream_id, e.version) for e in batch)
                 positions.extend((e.transaction_id, e.position) for e in batch)
                 if len(received) >= total:
@@ -83,7 +83,7 @@ async def test_late_commit_with_a_lower_position_is_not_skipped(runtime: Runtime
         delivered: list[bytes] = []
 
         async def tail() -> None:
-            async for batch in subscribe(runtime.store, runtime.notifier, poll_interval=0.1):
+            async for batch in follow(runtime.store, runtime.notifier, poll_interval=0.1):
                 delivered.extend(e.payload or b"" for e in batch)
                 if len(delivered) == 2:
                     return
@@ -101,7 +101,7 @@ async def test_subscription_catches_up_then_tails_new_events(runtime: Runtime) -
     seen: list[bytes] = []
 
     async def tail() -> None:
-        async for batch in subscribe(runtime.store, runtime.notifier, batch_size=2, poll_interval=5):
+        async for batch in follow(runtime.store, runtime.notifier, batch_size=2, poll_interval=5):
             seen.extend(e.payload or b"" for e in batch)
             if len(seen) == 4:
                 return
@@ -112,3 +112,45 @@ async def test_subscription_catches_up_then_tails_new_events(runtime: Runtime) -
     # The poll interval is 5 s: finishing well before it proves the local wake-up worked.
     await asyncio.wait_for(tailing, timeout=3)
     assert seen == [b"old", b"old", b"old", b"new"]
+
+
+async def test_following_until_caught_up_waits_for_an_older_open_transaction(runtime: Runtime) -> None:
+    for _ in range(5):
+        await runtime.store.append([NewEvent(uuid4(), 1, "t:Old", "training", None, b"old")])
+    async with runtime.pool.acquire() as slow:
+        transaction = slow.transaction()
+        await transaction.start()
+        await slow.execute(
+            """INSERT INTO events (stream_id, version, topic, category, recorded_at, key_version, payload, chain_hash)
+               VALUES ($1, 1, 't:Slow', 'training', now(), 0, 'slow', '\\x00')""",
+            uuid4(),
+        )
+        # Committed, but behind the slow transaction: the head is not reached until that one ends.
+        await runtime.store.append([NewEvent(uuid4(), 1, "t:Fast", "training", None, b"fast")])
+
+        async def read_to_the_head() -> list[bytes]:
+            # poll_interval is never waited for: catching up does not tail.
+            batches = follow(runtime.store, runtime.notifier, batch_size=2, poll_interval=3600, until_caught_up=True)
+            return [e.payload or b"" async for batch in batches for e in batch]
+
+        reading = asyncio.create_task(read_to_the_head())
+        await asyncio.sleep(0.2)
+        assert not reading.done(), "caught up while a committed event was still waiting behind an open transaction"
+        await transaction.commit()
+        delivered = await asyncio.wait_for(reading, timeout=30)
+    assert delivered[:5] == [b"old"] * 5
+    assert sorted(delivered[5:]) == [b"fast", b"slow"]
+
+
+async def test_following_stops_when_asked_to(runtime: Runtime) -> None:
+    await runtime.store.append([NewEvent(uuid4(), 1, "t:Old", "training", None, b"old")])
+    asked = asyncio.Event()
+
+    async def stop_if() -> bool:
+        return asked.is_set()
+
+    seen: list[bytes] = []
+    async for batch in follow(runtime.store, runtime.notifier, poll_interval=0.05, stop_if=stop_if):
+        seen.extend(e.payload or b"" for e in batch)
+        asked.set()
+    assert seen == [b"old"]

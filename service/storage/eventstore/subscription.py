@@ -1,4 +1,4 @@
-"""A subscription delivers the whole log in order, then tails it live.
+"""Following the log: the whole of it in order, then live (or only until caught up).
 
 It wakes on ``LISTEN/NOTIFY`` and on appends made in this process, and polls as a
 fallback. Rows that are committed but not yet safe to hand out (an older transaction
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 import asyncpg
 
@@ -78,22 +78,34 @@ class LogNotifier:
             await asyncio.gather(self._sending, return_exceptions=True)
 
 
-async def subscribe(
+async def follow(
     store: PostgresEventStore,
     notifier: LogNotifier,
     *,
     after: LogCursor = LOG_START,
+    topics: frozenset[str] | None = None,
     batch_size: int = 1000,
     poll_interval: float = 1.0,
-) -> AsyncIterator[list[RecordedEvent]]:
-    """Yield batches of events after ``after`` forever; each event exactly once, in order."""
-    wake = await notifier.waiter()
+    until_caught_up: bool = False,
+    stop_if: Callable[[], Awaitable[bool]] | None = None,
+) -> AsyncGenerator[list[RecordedEvent], None]:
+    """Yield batches of the log after ``after``, each event exactly once, in order.
+
+    The only loop that reads the log: subscribers, projection catch-up, rebuilds and tailing all
+    use it. ``topics`` is passed to ``read_log`` (other events come without payload). With
+    ``until_caught_up`` it ends once nothing is left to hand out, committed or still in flight;
+    otherwise it waits for appends and goes on forever. ``stop_if`` is asked before each read,
+    and ends it when true. Close it (``contextlib.aclosing``) when leaving early.
+    """
+    # Registered before the first read, so an append made meanwhile still wakes it up.
+    wake = None if until_caught_up else await notifier.waiter()
     cursor = after
     retry = _FIRST_RETRY
     try:
-        while True:
-            wake.clear()
-            batch = await store.read_log(cursor, limit=batch_size)
+        while stop_if is None or not await stop_if():
+            if wake is not None:
+                wake.clear()
+            batch = await store.read_log(cursor, limit=batch_size, topics=topics)
             if batch:
                 cursor = batch[-1].cursor
                 retry = _FIRST_RETRY
@@ -101,10 +113,14 @@ async def subscribe(
                 if len(batch) == batch_size:
                     continue
             if await store.has_pending(cursor):
+                # Committed rows behind a transaction still open: wait for it, never skip them.
                 await asyncio.sleep(retry)
                 retry = min(retry * 2, _LAST_RETRY)
                 continue
+            if wake is None:
+                return
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), poll_interval)
     finally:
-        await notifier.drop(wake)
+        if wake is not None:
+            await notifier.drop(wake)
