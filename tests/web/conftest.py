@@ -47,6 +47,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# How long a browser step may wait for what it needs (a page, an element, a download): generous, because
+# a busy machine is slow, and every wait ends as soon as its condition holds. Never a fixed sleep.
+BROWSER_TIMEOUT_MS = 60_000
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -228,8 +231,9 @@ def _chromium_missing() -> str | None:
 def browser(live: Live) -> Iterator[Any]:
     """Started after the live server (whose setup runs asyncio) and stopped with the module."""
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -244,13 +248,15 @@ def open_as(browser: Any, live: Live) -> Iterator[Any]:
     def sign_in_as(role: str, *, width: int = 1280, height: int = 900) -> Any:
         context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-BE")
         contexts.append(context)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)  # every page of the context, pop-ups included
+        context.set_default_navigation_timeout(BROWSER_TIMEOUT_MS)
         page = context.new_page()
-        page.set_default_timeout(10_000)
         page.goto(live.url + "/ui/sign-in")
         page.get_by_label("Identifiant").fill(role.replace("_", "."))
         page.get_by_label("Mot de passe").fill(PASSWORD)
         page.get_by_role("button", name="Se connecter").click()
-        page.wait_for_load_state()
+        # Signed in once the sign-in page is left behind and the page it led to has loaded.
+        page.wait_for_url(lambda url: "/ui/sign-in" not in url, wait_until="load")
         return page
 
     yield sign_in_as

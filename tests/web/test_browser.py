@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.web.conftest import Live, shot
 
@@ -142,6 +143,7 @@ def test_an_office_hours_referral_is_accepted_by_a_social_worker_and_opens_a_cas
 
 
 def test_the_dpo_exports_then_erases_a_person(open_as, live: Live) -> None:
+    # Each step waits for what the next one needs (a URL, an element, a text), never for a fixed time.
     person_id = _register(live, "social_worker", "Jeanne", "Effacée")
     dpo = open_as("dpo")
     _axe(dpo)
@@ -149,29 +151,35 @@ def test_the_dpo_exports_then_erases_a_person(open_as, live: Live) -> None:
     dpo.get_by_label("Identifiant de la personne").fill(person_id)
     dpo.get_by_role("button", name="Ouvrir", exact=True).click()
     dpo.wait_for_url(f"**/ui/dpo/people/{person_id}")
+    download_link = dpo.get_by_role("link", name="Télécharger le JSON")
+    expect(download_link).to_be_visible()
     _axe(dpo)
     with dpo.expect_download() as download:
-        dpo.get_by_role("link", name="Télécharger le JSON").click()
+        download_link.click()
     exported = json.loads(Path(download.value.path()).read_text())
     assert "Effacée" in json.dumps(exported, ensure_ascii=False)
     printable = dpo.context.new_page()
     printable.goto(live.url + f"/ui/dpo/people/{person_id}/export")
-    assert "Effacée" in printable.content()
+    expect(printable.locator("body")).to_contain_text("Effacée")
     shot(printable, "dpo-export-printable")
     printable.close()
     dpo.get_by_role("link", name="Essai d'effacement (rien n'est effacé)").click()
+    dpo.wait_for_url(f"**/ui/dpo/people/{person_id}/erasure")
+    erase = dpo.get_by_role("button", name="Effacer définitivement")
+    expect(erase).to_be_visible()
     _axe(dpo)
     shot(dpo, "dpo-erasure-dry-run")
     code = person_id[:8]
     dpo.get_by_label("Confirmation", exact=True).fill(code)
     dpo.get_by_label("Confirmation (encore)").fill("wrong")
-    dpo.get_by_role("button", name="Effacer définitivement").click()
-    assert "ne correspondent pas" in dpo.get_by_role("alert").inner_text()
+    erase.click()
+    expect(dpo.get_by_role("alert")).to_contain_text("ne correspondent pas")
     dpo.get_by_label("Confirmation", exact=True).fill(code)
     dpo.get_by_label("Confirmation (encore)").fill(code)
-    dpo.get_by_role("button", name="Effacer définitivement").click()
-    assert dpo.get_by_role("status").inner_text() == "La personne a été effacée."
-    assert person_id in dpo.locator("#receipt").inner_text()
+    erase.click()
+    # The erasure signs a receipt and destroys a key: the slowest step, so wait for its answer itself.
+    expect(dpo.get_by_role("status")).to_have_text("La personne a été effacée.")
+    expect(dpo.locator("#receipt")).to_contain_text(person_id)
     shot(dpo, "dpo-erasure-receipt")
     assert live.api("social_worker", "GET", f"/people/{person_id}").status_code == 410
 
