@@ -13,6 +13,8 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 
 from service.application.context import ApplicationContext
@@ -21,6 +23,7 @@ from service.gdpr.retention import RetentionPolicy, retention_daily
 from service.gdpr.tools import ErasureTools
 from service.http.deps import DEPENDENCIES, Services
 from service.http.logging import request_log_middleware
+from service.http.metrics import HttpMetrics
 from service.http.problems import EXCEPTION_HANDLERS, find_erasure_receipt
 from service.http.routes import ALL_ROUTES
 from service.readmodels.registry import all_projections, blind_index
@@ -29,7 +32,6 @@ from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
 from service.storage.runtime import Runtime
-from service.storage.sealer import SubjectSealer
 from service.web import WEB_ROUTES, template_config
 
 log = logging.getLogger("suivi.app")
@@ -61,8 +63,12 @@ def create_app(
     """Build the app. The runtime (pool, stores) opens in the lifespan, never at import.
 
     With ``run_projections`` the read models are kept up to date inside this process;
-    otherwise a separate ``suivi worker`` does it.
+    otherwise a separate ``suivi worker`` does it. Each app counts its requests in metrics of its own.
     """
+    http_metrics = HttpMetrics()
+
+    def _http_metrics() -> HttpMetrics:
+        return http_metrics
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -71,7 +77,6 @@ def create_app(
                 runtime=runtime,
                 accounts=StaffAccounts(runtime.pool),
                 sessions=Sessions(runtime.pool, session_idle),
-                sealer=SubjectSealer(runtime.keys),
                 index=await blind_index(runtime.keys),
                 clock=clock,
                 secure_cookies=secure_cookies,
@@ -101,10 +106,10 @@ def create_app(
         route_handlers=[*ALL_ROUTES, *WEB_ROUTES],
         template_config=template_config(),
         lifespan=[lifespan],
-        dependencies=DEPENDENCIES,
+        dependencies={**DEPENDENCIES, "http_metrics": Provide(_http_metrics, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[find_erasure_receipt],
-        middleware=[request_log_middleware],
+        middleware=[DefineMiddleware(request_log_middleware, metrics=http_metrics)],
         openapi_config=OpenAPIConfig(title="Suivi", version="1", path="/schema"),
         response_cache_config=ResponseCacheConfig(),
         logging_config=None,  # service.http.logging configures JSON logs once, for the whole process

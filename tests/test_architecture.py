@@ -45,7 +45,6 @@ ALLOWED: dict[str, Callable[[str], bool]] = {
     "service/web": _refuses("service.http.routes", "service.cli"),
     "service/cli": lambda module: True,
 }
-_NOT_YET = {"service/web": "pages still call the API's route handlers"}
 
 
 def imports_of(path: Path) -> list[str]:
@@ -68,15 +67,7 @@ def offences(layer: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize(
-    "layer",
-    [
-        pytest.param(layer, marks=pytest.mark.xfail(strict=True, reason=_NOT_YET[layer]))
-        if layer in _NOT_YET
-        else layer
-        for layer in sorted(ALLOWED)
-    ],
-)
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_layer_imports_only_what_the_dependency_rule_allows(layer: str) -> None:
     assert offences(layer) == []
 

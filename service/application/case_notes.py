@@ -8,6 +8,7 @@ records the same note twice (``Case.add_note`` ignores a note id it already hold
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 from uuid import UUID
 
 from domain.case import Case, DocumentKind
@@ -16,23 +17,28 @@ from service.application.context import Actor, ApplicationContext
 
 
 class AddNote(CaseCommand, frozen=True, kw_only=True):
+    view: ClassVar[str] = "case_note"
     note_id: UUID
     text: str
 
 
 class SetFollowUp(CaseCommand, frozen=True, kw_only=True):
+    view: ClassVar[str] = "case_follow_up"
     follow_up_id: UUID
     due_on: date
     description: str
 
 
 class MarkFollowUpDone(CaseCommand, frozen=True, kw_only=True):
+    view: ClassVar[str] = "case_follow_up"
     follow_up_id: UUID
     result: str = ""
 
 
 class ReferenceDocument(CaseCommand, frozen=True, kw_only=True):
     """Where a paper is kept (kind and reference), never the file itself."""
+
+    view: ClassVar[str] = "case_document"
 
     document_id: UUID
     kind: DocumentKind

@@ -1,8 +1,9 @@
 """Social-legal cases: open, reassign, close, reopen (notes and follow-ups: ``case_notes``).
 
 Writing to a case needs it in the actor's own caseload (its assigned social worker), or a
-written break-glass reason; the result says when break-glass was used, so the caller
-records it for the DPO. Reassigning, closing and reopening are not repeated on a
+written break-glass reason. A break-glass write is recorded in the access log, flagged for
+the DPO, in the command's own append: the write and its audit commit together or not at
+all, whoever the caller. Reassigning, closing and reopening are not repeated on a
 conflict: each is a decision taken on the case as the social worker saw it.
 """
 
@@ -10,16 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar
 from uuid import UUID
 
 import msgspec
 
-from domain.base import Category
+from domain.access import AccessRecord
+from domain.base import Category, SuiviAggregate
 from domain.case import Case, CaseDomain, CaseOutcome
-from domain.policy import Scope
+from domain.errors import InvalidValueError
+from domain.policy import Role, Scope
 from service.application.authorisation import authorise, person_open_to, relation_to
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
+from service.staff.accounts import StaffNotFoundError
 
 
 class OpenCase(msgspec.Struct, frozen=True):
@@ -35,25 +40,31 @@ class CaseCommand(msgspec.Struct, frozen=True):
     case_id: UUID
     break_glass_reason: str | None = None
 
+    view: ClassVar[str] = "case"
+    """How a break-glass write is named in the access log."""
+
 
 class ReassignCase(CaseCommand, frozen=True, kw_only=True):
+    view: ClassVar[str] = "case_reassignment"
     social_worker_id: UUID
     reason: str
 
 
 class CloseCase(CaseCommand, frozen=True, kw_only=True):
+    view: ClassVar[str] = "case_closure"
     outcome: CaseOutcome
     outcome_note: str = ""
 
 
 class ReopenCase(CaseCommand, frozen=True, kw_only=True):
+    view: ClassVar[str] = "case_reopening"
     reason: str
 
 
 class CaseChanged(Outcome, frozen=True):
     case_id: UUID
     break_glass: bool = False
-    """True when the actor wrote outside their caseload, on a written reason."""
+    """True when the actor wrote outside their caseload, on a written reason (and it was logged)."""
 
 
 async def change_case(
@@ -75,10 +86,41 @@ async def change_case(
         await person_open_to(ctx, actor, case.person_id)
         change(case, at)
         result = CaseChanged(versions=versions_of(case), case_id=case.id, break_glass=grant.break_glass)
-        return Decision((case,), result)
+        changed: tuple[SuiviAggregate, ...] = (case,)
+        if grant.break_glass and case.person_id is not None:
+            changed += (_break_glass_record(ctx, actor, command, case.person_id, at),)
+        return Decision(changed, result)
 
     return await execute(
         ctx, actor, command, decide, CaseChanged, idempotency_key=idempotency_key, repeatable=repeatable
+    )
+
+
+async def assignable_social_worker(ctx: ApplicationContext, actor: Actor, staff_id: UUID) -> UUID:
+    """The colleague a case is given to must be an active social worker."""
+    authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.INTAKE_ONLY)  # refuse before looking anyone up
+    try:
+        member = await ctx.accounts.get(staff_id)
+    except StaffNotFoundError:
+        member = None
+    if member is None or not member.active or Role.SOCIAL_WORKER not in member.roles:
+        raise InvalidValueError("social_worker_id must name an active social worker")
+    return staff_id
+
+
+def _break_glass_record(
+    ctx: ApplicationContext, actor: Actor, command: CaseCommand, person_id: UUID, at: datetime
+) -> AccessRecord:
+    return AccessRecord.record(
+        ctx.new_id(),
+        person_id,
+        actor.staff_id,
+        command.view,
+        "follow_up",
+        "break_glass",
+        at,
+        break_glass=True,
+        reason=command.break_glass_reason,
     )
 
 
@@ -87,6 +129,8 @@ async def open_case(
 ) -> CaseChanged:
     """Open a case for a person; any social worker may take one in (intake), for any colleague."""
     authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.INTAKE_ONLY)
+    if command.social_worker_id != actor.staff_id:
+        await assignable_social_worker(ctx, actor, command.social_worker_id)
 
     async def decide(at: datetime) -> Decision[CaseChanged]:
         await person_open_to(ctx, actor, command.person_id)
@@ -107,6 +151,8 @@ async def open_case(
 async def reassign_case(
     ctx: ApplicationContext, actor: Actor, command: ReassignCase, *, idempotency_key: str | None = None
 ) -> CaseChanged:
+    await assignable_social_worker(ctx, actor, command.social_worker_id)
+
     def change(case: Case, at: datetime) -> None:
         case.reassign(command.social_worker_id, command.reason, at, actor.staff_id)
 

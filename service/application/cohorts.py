@@ -15,6 +15,7 @@ import msgspec
 from domain import workflows
 from domain.base import Category
 from domain.cohort import DEFAULT_CAPACITY, DEFAULT_HOURS_PER_DAY, Cohort
+from domain.policy import Role
 from domain.training import NotEnrolledError, TrainingRecord
 from service.application.authorisation import authorise, person_open_to, relation_to
 from service.application.context import Actor, ApplicationContext
@@ -26,7 +27,8 @@ class ScheduleCohort(msgspec.Struct, frozen=True):
     site: str
     starts_on: date
     ends_on: date
-    trainer_ids: tuple[UUID, ...] = ()
+    trainer_ids: tuple[UUID, ...] | None = None
+    """Defaults to the trainer who schedules the cohort (to nobody when someone else does)."""
     session_days: tuple[date, ...] | None = None
     """Defaults to the weekdays from start to end."""
     hours_per_day: int = DEFAULT_HOURS_PER_DAY
@@ -67,6 +69,7 @@ async def schedule_cohort(
     ctx: ApplicationContext, actor: Actor, command: ScheduleCohort, *, idempotency_key: str | None = None
 ) -> CohortScheduled:
     authorise(actor, Category.TRAINING)
+    command = _with_defaults(command, actor)
 
     async def decide(at: datetime) -> Decision[CohortScheduled]:
         cohort = Cohort.schedule(
@@ -80,13 +83,22 @@ async def schedule_cohort(
             session_days=command.session_days,
             hours_per_day=command.hours_per_day,
             capacity=command.capacity,
-            trainer_ids=command.trainer_ids,
+            trainer_ids=command.trainer_ids or (),
         )
         return Decision((cohort,), CohortScheduled(versions=versions_of(cohort), cohort_id=cohort.id))
 
     return await execute(
         ctx, actor, command, decide, CohortScheduled, idempotency_key=idempotency_key, repeatable=False
     )
+
+
+def _with_defaults(command: ScheduleCohort, actor: Actor) -> ScheduleCohort:
+    """The plan as decided, before its fingerprint is taken: the same plan, sent twice, is one command."""
+    trainers = command.trainer_ids
+    if trainers is None:
+        trainers = (actor.staff_id,) if Role.TRAINER in actor.roles else ()
+    days = None if command.session_days is None else tuple(sorted(set(command.session_days)))
+    return msgspec.structs.replace(command, trainer_ids=trainers, session_days=days)
 
 
 async def enrol(

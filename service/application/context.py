@@ -15,9 +15,12 @@ import asyncpg
 import msgspec
 
 from domain.policy import Role
+from projections.blind_index import BlindIndex
+from service.staff.accounts import StaffAccounts
 from service.storage.keys.subject_keys import KeyStore
 from service.storage.repository import Repository
 from service.storage.runtime import Runtime
+from service.storage.sealer import SubjectSealer
 
 
 class Actor(msgspec.Struct, frozen=True):
@@ -42,8 +45,19 @@ class ApplicationContext:
     """The time every command records; must be timezone-aware."""
     new_id: Callable[[], UUID] = uuid4
     """Ids of new aggregates (people, cases, records, ...)."""
-    conflict_attempts: int = 3
-    """How many times a command that is safe to repeat is tried on a concurrency conflict."""
+    conflict_deadline: float = 5.0
+    """Seconds a command that commutes (a note, attendance) keeps retrying concurrency conflicts."""
+    index: BlindIndex | None = None
+    """The directory's blind index, for searching people by name; only searches need it."""
+
+    @property
+    def sealer(self) -> SubjectSealer:
+        """Opens the read models' fields sealed under each person's key."""
+        return SubjectSealer(self.keys)
+
+    @property
+    def accounts(self) -> StaffAccounts:
+        return StaffAccounts(self.pool)
 
     @classmethod
     def from_runtime(
@@ -52,5 +66,6 @@ class ApplicationContext:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         new_id: Callable[[], UUID] = uuid4,
+        index: BlindIndex | None = None,
     ) -> ApplicationContext:
-        return cls(Repository(runtime.store), runtime.pool, runtime.keys, clock, new_id)
+        return cls(Repository(runtime.store), runtime.pool, runtime.keys, clock, new_id, index=index)

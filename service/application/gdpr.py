@@ -1,7 +1,7 @@
-"""The DPO's commands on a person: restriction (Art. 18), legal holds (Art. 17(3)), erasure (Art. 17).
+"""The DPO's commands on a person: restriction (Art. 18) and legal holds (Art. 17(3)).
 
-Erasure itself lives in ``service.gdpr.erasure`` (key first, then the tombstone, then a
-signed receipt); ``erase_person`` is its command-shaped entry point.
+Erasure (Art. 17) is ``service.gdpr.erasure.erase`` (key first, then the tombstone, then a
+signed receipt), which every door calls.
 
 The policy grants ``gdpr`` writes to the DPO only, so every command here starts there.
 None is repeated on conflict: each is a deliberate decision about the person's state.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 from uuid import UUID
 
 import msgspec
@@ -21,9 +20,6 @@ from domain.person import LegalBasis, Person
 from service.application.authorisation import authorise
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
-
-if TYPE_CHECKING:
-    from service.gdpr.tools import ErasureTools
 
 
 class RestrictProcessing(msgspec.Struct, frozen=True):
@@ -44,10 +40,6 @@ class PlaceLegalHold(msgspec.Struct, frozen=True):
 class LiftLegalHold(msgspec.Struct, frozen=True):
     person_id: UUID
     hold_id: UUID
-
-
-class ErasePerson(msgspec.Struct, frozen=True):
-    person_id: UUID
 
 
 class PersonChanged(Outcome, frozen=True):
@@ -117,25 +109,3 @@ async def lift_legal_hold(
         person.lift_legal_hold(command.hold_id, at, actor.staff_id)
 
     return await _change_person(ctx, actor, command, change, idempotency_key)
-
-
-async def erase_person(
-    ctx: ApplicationContext,
-    actor: Actor,
-    command: ErasePerson,
-    *,
-    tools: ErasureTools,
-    idempotency_key: str | None = None,
-) -> PersonChanged:
-    """Erase the person (crash-safe, see ``service.gdpr.erasure``); the receipt is kept in the database.
-
-    ``idempotency_key`` is accepted for symmetry: erasure is idempotent by nature (erasing
-    an erased person returns the receipt already issued). ``service.gdpr.erasure.erase``
-    returns the signed receipt itself.
-    """
-    from service.gdpr.erasure import erase
-
-    authorise(actor, Category.GDPR)
-    receipt = await erase(ctx, actor, command.person_id, tools)
-    version = await ctx.repository.store.current_version(command.person_id)
-    return PersonChanged(versions={command.person_id: version}, person_id=receipt.person_id)

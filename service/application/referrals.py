@@ -22,6 +22,7 @@ from domain.organisations import OrganisationKind
 from domain.policy import Scope
 from domain.referral import Referral, ReferralSource
 from service.application.authorisation import authorise, person_open_to, relation_to
+from service.application.cases import assignable_social_worker
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
 
@@ -134,8 +135,13 @@ async def make_external_referral(
 async def accept_referral(
     ctx: ApplicationContext, actor: Actor, command: AcceptReferral, *, idempotency_key: str | None = None
 ) -> ReferralChanged:
-    """Accept an internal referral: the referral and the new case in ONE append."""
+    """Accept an internal referral: the referral and the new case in ONE append.
+
+    The case may be given to a colleague, who must be an active social worker.
+    """
     authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.INTAKE_ONLY)
+    if command.social_worker_id != actor.staff_id:
+        await assignable_social_worker(ctx, actor, command.social_worker_id)
 
     async def decide(at: datetime) -> Decision[ReferralChanged]:
         referral = await ctx.repository.get(Referral, command.referral_id)

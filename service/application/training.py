@@ -1,5 +1,8 @@
 """A learner's training record: a whole group's attendance, DigComp assessments, completion.
 
+A group's day is usually "everyone present but these few": ``record_group_day`` reads the
+roster for whom that means, then records it as one ``RecordAttendance``.
+
 Attendance and assessments are repeated on a concurrency conflict: recording a day
 again corrects it (the latest entry wins) and an assessment is a dated fact, so neither
 depends on what another writer recorded meanwhile. Completion is not repeated.
@@ -8,6 +11,7 @@ depends on what another writer recorded meanwhile. Completion is not repeated.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
@@ -17,10 +21,12 @@ import msgspec
 from domain.base import Category
 from domain.cohort import Cohort
 from domain.errors import InvalidValueError
-from domain.training import AssessmentKind, AttendanceStatus, TrainingRecord
+from domain.training import AssessmentKind, AttendanceStatus, NotEnrolledError, TrainingRecord
+from projections.roster import read_roster
 from service.application.authorisation import authorise, person_open_to, relation_to
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
+from service.storage.repository import AggregateNotFoundError
 
 
 class AttendanceMark(msgspec.Struct, frozen=True):
@@ -36,6 +42,26 @@ class RecordAttendance(msgspec.Struct, frozen=True):
     cohort_id: UUID
     day: date
     marks: tuple[AttendanceMark, ...]
+
+
+class LearnerMark(msgspec.Struct, frozen=True):
+    """One learner whose day differs from the group's, named by training record or else by person."""
+
+    status: AttendanceStatus
+    record_id: UUID | None = None
+    person_id: UUID | None = None
+    hours: Decimal | None = None
+    """Defaults to the full day when present or late, and to zero when away."""
+
+
+class RecordGroupDay(msgspec.Struct, frozen=True):
+    """A whole group's day: ``default_status`` for every enrolled learner, except those listed."""
+
+    cohort_id: UUID
+    day: date
+    default_status: AttendanceStatus | None = AttendanceStatus.PRESENT
+    """None records only the exceptions."""
+    exceptions: tuple[LearnerMark, ...] = ()
 
 
 class CompetenceLevel(msgspec.Struct, frozen=True):
@@ -78,6 +104,51 @@ async def record_attendance(
         return Decision(tuple(records), TrainingChanged(versions=versions_of(*records), cohort_id=cohort.id))
 
     return await execute(ctx, actor, command, decide, TrainingChanged, idempotency_key=idempotency_key, repeatable=True)
+
+
+async def record_group_day(
+    ctx: ApplicationContext, actor: Actor, command: RecordGroupDay, *, idempotency_key: str | None = None
+) -> TrainingChanged:
+    """Record the day of everyone enrolled on the roster, each exception in its place."""
+    authorise(actor, Category.TRAINING)
+    marks = await _marks(ctx, command)
+    day = RecordAttendance(command.cohort_id, command.day, marks)
+    return await record_attendance(ctx, actor, day, idempotency_key=idempotency_key)
+
+
+async def _marks(ctx: ApplicationContext, command: RecordGroupDay) -> tuple[AttendanceMark, ...]:
+    """The default for every enrolled learner on the roster, then each exception in its place."""
+    async with ctx.pool.acquire() as db:
+        roster = await read_roster(db, command.cohort_id, command.day)
+    if roster is None:
+        raise AggregateNotFoundError("Cohort", command.cohort_id)
+    enrolled = {
+        line.person_id: line.record_id
+        for line in roster.learners
+        if line.status == "enrolled" and line.record_id is not None
+    }
+    marks: dict[UUID, AttendanceMark] = {}
+    if command.default_status is not None:
+        marks = {r: AttendanceMark(r, command.default_status) for r in enrolled.values()}
+    excepted: set[UUID] = set()
+    for exception in command.exceptions:
+        record_id = exception.record_id
+        if record_id is None and exception.person_id is not None:
+            record_id = enrolled.get(exception.person_id)
+        if record_id is None:
+            raise NotEnrolledError(f"person {exception.person_id} holds no seat in cohort {command.cohort_id}")
+        if record_id in excepted:
+            raise InvalidValueError("each learner is marked once per day")
+        excepted.add(record_id)
+        marks[record_id] = AttendanceMark(record_id, exception.status, exception.hours)
+    if not marks:
+        raise InvalidValueError("no learner to mark on that day")
+    return tuple(marks.values())
+
+
+def competence_levels(levels: Mapping[str, int]) -> tuple[CompetenceLevel, ...]:
+    """A DigComp grid as levels in code order: the same grid always makes the same command."""
+    return tuple(CompetenceLevel(code, level) for code, level in sorted(levels.items()))
 
 
 async def _change_record(

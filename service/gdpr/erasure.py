@@ -13,15 +13,20 @@ The order makes every crash recoverable:
 If the process stops after step 2, running the erasure again (or ``suivi restore-check``)
 finishes steps 3 and 4: it finds the ledger row, appends any missing tombstone and issues the
 receipt. Erasing an erased person returns the receipt already issued.
+
+The DPO's doors confirm first: the API with the person's file number
+(``erase_confirmed``), the page with a code typed twice.
 """
 
 from __future__ import annotations
 
+import hmac
 from datetime import datetime
 from uuid import UUID
 
 import msgspec
 
+from domain.errors import InvalidValueError
 from domain.person import LegalBasis, LegalHoldError, Person
 from service.application.context import Actor, ApplicationContext
 from service.gdpr import purge
@@ -59,6 +64,19 @@ class ErasureRefusedError(LegalHoldError):
         super().__init__(f"person {person_id} cannot be erased: {named}")
         self.person_id = person_id
         self.holds = holds
+
+
+class ConfirmationMismatchError(InvalidValueError):
+    """The file number typed to confirm an erasure is not the person's."""
+
+    def __init__(self) -> None:
+        super().__init__("does not match the person's file number; nothing was erased")
+
+
+class Erasure(msgspec.Struct, frozen=True):
+    receipt: ErasureReceipt
+    repeated: bool
+    """The person was erased before: this is the receipt issued then."""
 
 
 def holds_of(person: Person) -> list[HoldSummary]:
@@ -105,6 +123,24 @@ async def erase(ctx: ApplicationContext, actor: Actor, person_id: UUID, tools: E
         async with ctx.pool.acquire() as db, db.transaction():
             key_destroyed = await ctx.keys.erase(person_id, at, db)
     return await finish_erasure(ctx, person_id, at, actor.staff_id, tools, key_destroyed=key_destroyed)
+
+
+async def erase_confirmed(
+    ctx: ApplicationContext, actor: Actor, person_id: UUID, confirm_file_number: str, tools: ErasureTools
+) -> Erasure:
+    """Erase the person once the DPO has typed their file number: erasure cannot be undone.
+
+    A person erased before is answered with their receipt, unconfirmed: nothing more can
+    happen to them, and their file number can no longer be read to compare.
+    """
+    require_dpo(actor)
+    earlier = await receipt_for(ctx.pool, person_id)
+    if earlier is not None:
+        return Erasure(earlier, repeated=True)
+    person = await ctx.repository.get(Person, person_id)  # not found, or erased meanwhile
+    if not hmac.compare_digest(person.file_number.encode(), confirm_file_number.strip().encode()):
+        raise ConfirmationMismatchError()
+    return Erasure(await erase(ctx, actor, person_id, tools), repeated=False)
 
 
 async def finish_erasure(

@@ -159,9 +159,12 @@ async def decide_objection(
 
 
 async def list_requests(
-    ctx: ApplicationContext, actor: Actor, *, warning_days: int = 7, only_due: bool = False
+    ctx: ApplicationContext, actor: Actor, *, warning_days: int = 7, only_due: bool = False, urgent_first: bool = False
 ) -> list[RequestSummary]:
-    """Every readable request (erased people's are gone), deadline first. ``only_due``: overdue or nearly due."""
+    """Every readable request (erased people's are gone), by deadline. ``only_due``: overdue or nearly due.
+
+    ``urgent_first``: the overdue first, then the nearly due, each by deadline.
+    """
     require_dpo(actor, "read")
     today = ctx.clock().date()
     topic = ctx.repository.codec.topic_of_class(RightsRequest.Received)
@@ -190,4 +193,7 @@ async def list_requests(
         )
         if not only_due or summary.overdue or summary.nearly_due:
             found.append(summary)
-    return sorted(found, key=lambda s: (s.deadline, s.received_on, str(s.request_id)))
+    by_deadline = sorted(found, key=lambda s: (s.deadline, s.received_on, str(s.request_id)))
+    if not urgent_first:
+        return by_deadline
+    return sorted(by_deadline, key=lambda s: (not s.overdue, not s.nearly_due))  # stable: by deadline within each

@@ -6,7 +6,7 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from service.application.context import Actor
 from service.http.problems import CsrfError, NotSignedInError
@@ -30,7 +30,7 @@ class Principal:
 
 
 async def authenticate(
-    request: Request[Any, Any, Any], sessions: Sessions, accounts: StaffAccounts, now: Any
+    request: ASGIConnection[Any, Any, Any, Any], sessions: Sessions, accounts: StaffAccounts, now: Any
 ) -> Principal:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -42,7 +42,7 @@ async def authenticate(
     session = await sessions.find(token, now)
     if session is None or session.kind != kind:
         raise NotSignedInError("the session has expired or was closed; sign in again")
-    if kind == "cookie" and request.method not in _SAFE_METHODS:
+    if kind == "cookie" and request.scope.get("method") not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
             raise CsrfError()

@@ -15,12 +15,15 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from litestar import Request
-from litestar.di import NamedDependency, Provide
+from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.response import Template
+from litestar.types import Guard
 
 from domain.policy import Role
-from service.http.deps import Services
-from service.http.problems import BadRequestError, ForbiddenError
+from service.http.deps import services_of
+from service.http.guards import requires
+from service.http.problems import BadRequestError
 from service.http.security import CSRF_HEADER, Principal, authenticate
 from service.web.catalogue import Translator, language_or_default
 
@@ -49,11 +52,6 @@ class Viewer:
     def has(self, *roles: Role) -> bool:
         return any(role in self.principal.staff.roles for role in roles)
 
-    def require(self, *roles: Role) -> None:
-        """Pages of another role answer 403 (the services would refuse the data anyway)."""
-        if not self.has(*roles):
-            raise ForbiddenError("this page belongs to another role")
-
     def navigation(self) -> list[tuple[str, str]]:
         links: list[tuple[str, str]] = []
         for role in Role:
@@ -62,7 +60,17 @@ class Viewer:
         return links
 
 
-async def _viewer(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Viewer:
+async def viewer_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Viewer:
+    """Who is looking, authenticated once per request (the role guard and the page share the answer)."""
+    known: Viewer | None = connection.state.get("viewer")
+    if known is None:
+        known = await _authenticate(Request(connection.scope, connection.receive, connection.send))
+        connection.state["viewer"] = known
+    return known
+
+
+async def _authenticate(request: Request[Any, Any, Any]) -> Viewer:
+    services = services_of(request)
     checked = request
     if request.method not in _SAFE_METHODS and CSRF_HEADER not in request.headers:
         form = await request.form()
@@ -75,7 +83,25 @@ async def _viewer(request: Request[Any, Any, Any], services: NamedDependency[Ser
     return Viewer(principal, "" if session is None else session.csrf_token)
 
 
-VIEWER = {"viewer": Provide(_viewer)}
+async def _principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    return (await viewer_of(connection)).principal
+
+
+def pages_for(*roles: Role) -> list[Guard]:
+    """The guard of an area's pages: another role's pages answer 403 (the data would be refused anyway)."""
+    return [requires(*roles, who=_principal)]
+
+
+async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
+    return await viewer_of(request)
+
+
+async def _form(request: Request[Any, Any, Any]) -> Form:
+    return await form_of(request)
+
+
+VIEWER = {"viewer": Provide(_viewer), "principal": Provide(_principal), "form": Provide(_form)}
+"""The pages' dependencies: who is looking (so ``actor`` is the page's signed-in staff member) and the posted form."""
 
 
 def language_of(request: Request[Any, Any, Any]) -> str:

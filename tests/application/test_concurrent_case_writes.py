@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from domain.case import Case, CaseDomain, CaseOutcome
+from domain.policy import Role
 from service.application.case_notes import AddNote, add_note
 from service.application.cases import CloseCase, OpenCase, ReassignCase, close_case, open_case, reassign_case
 from service.application.errors import NotAuthorisedError
@@ -45,14 +46,15 @@ async def test_two_social_workers_adding_notes_at_once_lose_neither(ctx, social_
     assert [r.break_glass for r in results] == [False, True]
 
 
-async def test_a_conflicting_command_that_is_not_safe_to_repeat_is_reported(ctx, social_worker, other_social_worker):
+async def test_a_conflicting_command_that_is_not_safe_to_repeat_is_reported(ctx, social_worker, clock):
     case_id = await opened_case(ctx, social_worker)
+    colleague = await ctx.accounts.create("colleague", "A Colleague", "a long password", [Role.SOCIAL_WORKER], clock())
     racing = dataclasses.replace(ctx, repository=MeetBeforeSaving(ctx.repository, parties=2))
 
     outcomes = await asyncio.gather(
         close_case(racing, social_worker, CloseCase(case_id, outcome=CaseOutcome.RESOLVED)),
         reassign_case(
-            racing, social_worker, ReassignCase(case_id, social_worker_id=other_social_worker.staff_id, reason="leave")
+            racing, social_worker, ReassignCase(case_id, social_worker_id=colleague.staff_id, reason="leave")
         ),
         return_exceptions=True,
     )

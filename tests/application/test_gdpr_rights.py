@@ -11,18 +11,17 @@ from domain.person import LegalBasis, LegalHoldError, Person, ProcessingRestrict
 from service.application.case_notes import AddNote, add_note
 from service.application.cases import OpenCase, open_case
 from service.application.gdpr import (
-    ErasePerson,
     LiftLegalHold,
     LiftRestriction,
     PlaceLegalHold,
     RestrictProcessing,
-    erase_person,
     lift_legal_hold,
     lift_restriction,
     place_legal_hold,
     restrict_processing,
 )
 from service.application.people import CorrectDetails, correct_details
+from service.gdpr.erasure import erase
 from service.gdpr.tools import ErasureLedgerFile, ErasureSigner, ErasureTools
 from service.storage.repository import AggregateErasedError
 from tests.application.support import details, register
@@ -57,11 +56,11 @@ async def test_legal_hold_blocks_erasure_until_lifted(ctx, runtime, social_worke
     )
 
     with pytest.raises(LegalHoldError):
-        await erase_person(ctx, dpo, ErasePerson(person_id), tools=tools)
+        await erase(ctx, dpo, person_id, tools)
     assert await ctx.repository.get(Person, person_id)
 
     await lift_legal_hold(ctx, dpo, LiftLegalHold(person_id, hold.hold_id))
-    await erase_person(ctx, dpo, ErasePerson(person_id), tools=tools)
+    await erase(ctx, dpo, person_id, tools)
     with pytest.raises(AggregateErasedError):
         await ctx.repository.get(Person, person_id)
     tombstone = (await runtime.store.read_stream(person_id))[-1]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from service.http.routes import (
+    access_log,
     auth,
     case_file,
     case_notes,
+    caseload,
     cases,
     cohorts,
     dpo,
@@ -18,7 +20,6 @@ from service.http.routes import (
     operations,
     people,
     referrals,
-    reports,
     roster,
     staff,
     statistics,
@@ -27,5 +28,12 @@ from service.http.routes import (
 
 ALL_ROUTES: list[Any] = [*operations.ROUTES, *auth.ROUTES, *staff.ROUTES, *people.ROUTES, *case_file.ROUTES]
 ALL_ROUTES += [*cohorts.ROUTES, *roster.ROUTES, *training.ROUTES, *office_hours.ROUTES]
-ALL_ROUTES += [*cases.ROUTES, *case_notes.ROUTES, *referrals.ROUTES, *reports.ROUTES, *statistics.ROUTES]
+ALL_ROUTES += [
+    *cases.ROUTES,
+    *case_notes.ROUTES,
+    *referrals.ROUTES,
+    *caseload.ROUTES,
+    *access_log.ROUTES,
+    *statistics.ROUTES,
+]
 ALL_ROUTES += [*dpo_requests.ROUTES, *dpo_erasure.ROUTES, *dpo_people.ROUTES, *dpo.ROUTES]

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Response, get, post
-from litestar.datastructures import Cookie
+from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from service.http.deps import Services
-from service.http.security import SESSION_COOKIE, Principal
-from service.staff.accounts import SignInRefusedError, StaffMember
-from service.staff.sessions import NewSession
+from service.http.security import Principal
+from service.http.session_cookie import forget_session_cookie, session_cookie
+from service.staff.accounts import StaffMember
+from service.staff.sign_in import SessionKind, open_session
 
 
 class SignIn(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    mode: Literal["cookie", "bearer"] = "cookie"
+    mode: SessionKind = "cookie"
 
 
 class Me(msgspec.Struct, frozen=True):
@@ -43,47 +43,36 @@ class SignedIn(msgspec.Struct, frozen=True):
     """For bearer sessions: send it as ``Authorization: Bearer <token>``."""
 
 
-async def open_session(services: Services, username: str, password: str, mode: str) -> tuple[StaffMember, NewSession]:
-    """Check the password (slowing down repeated failures) and open a session; shared with the web pages."""
-    now = services.clock()
-    staff, delay = await services.accounts.authenticate(username, password, now)
-    if staff is None:
-        await services.sign_in_delay(delay)
-        raise SignInRefusedError()
-    return staff, await services.sessions.open(staff.staff_id, mode, now)
-
-
-def session_cookie(services: Services, token: str) -> Cookie:
-    return Cookie(
-        key=SESSION_COOKIE,
-        value=token,
-        httponly=True,
-        secure=services.secure_cookies,
-        samesite="strict",
-        path="/",
-    )
-
-
-@post("/auth/sign-in", status_code=200, tags=["auth"])
+@post("/sign-in", status_code=200)
 async def sign_in(data: JSONBody[SignIn], services: NamedDependency[Services]) -> Response[SignedIn]:
-    staff, opened = await open_session(services, data.username, data.password, data.mode)
+    signed_in = await open_session(
+        services.accounts,
+        services.sessions,
+        data.username,
+        data.password,
+        data.mode,
+        services.clock(),
+        wait=services.sign_in_delay,
+    )
+    me, session = Me.of(signed_in.staff), signed_in.session
     if data.mode == "bearer":
-        return Response(SignedIn(Me.of(staff), token=opened.token))
-    cookie = session_cookie(services, opened.token)
-    return Response(SignedIn(Me.of(staff), csrf_token=opened.csrf_token), cookies=[cookie])
+        return Response(SignedIn(me, token=session.token))
+    cookie = session_cookie(session.token, secure=services.secure_cookies)
+    return Response(SignedIn(me, csrf_token=session.csrf_token), cookies=[cookie])
 
 
-@post("/auth/sign-out", status_code=204, tags=["auth"])
+@post("/sign-out", status_code=204)
 async def sign_out(principal: NamedDependency[Principal], services: NamedDependency[Services]) -> Response[None]:
     await services.sessions.close(principal.token)
     response: Response[None] = Response(None, status_code=204)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    forget_session_cookie(response)
     return response
 
 
-@get("/auth/me", tags=["auth"])
+@get("/me")
 async def me(principal: NamedDependency[Principal]) -> Me:
     return Me.of(principal.staff)
 
 
-ROUTES = [sign_in, sign_out, me]
+# Signing in is open to anyone; signing out and /me need a session, whatever the role.
+ROUTES = [Router("/auth", route_handlers=[sign_in, sign_out, me], tags=["auth"])]

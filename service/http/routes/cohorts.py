@@ -7,19 +7,20 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Response, get, post
+from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from domain.cohort import DEFAULT_CAPACITY, DEFAULT_HOURS_PER_DAY
 from domain.policy import Role
-from projections.roster import cohorts_of_trainer, read_roster
 from service.application.cohorts import Enrol, ScheduleCohort, WithdrawFromCohort, enrol, schedule_cohort
 from service.application.cohorts import withdraw_from_cohort as withdraw_learner
-from service.application.context import ApplicationContext
-from service.http.deps import Services
-from service.http.headers import IdempotencyKey, IfMatch, expecting, idempotency_key
-from service.http.security import Principal
+from service.application.context import Actor, ApplicationContext
+from service.application.views import cohorts as views
+from service.application.views.cohorts import CohortSummary
+from service.http.deps import Command
+from service.http.guards import requires
+from service.http.headers import IfMatch
 from service.http.wire import Changed, Name, Request, ShortText, changed
 
 
@@ -52,77 +53,35 @@ class EnrolmentChanged(Changed, frozen=True):
     waiting_list_place: int | None
 
 
-class CohortSummary(msgspec.Struct, frozen=True):
-    cohort_id: UUID
-    name: str
-    site: str
-    starts_on: date
-    ends_on: date
-    capacity: int
-    seats_taken: int
-    waiting: int
-
-
-@post("/cohorts", tags=["training"])
-async def schedule(
-    data: JSONBody[CohortPlan],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-) -> Response[Changed]:
-    trainers = data.trainer_ids
-    if trainers is None:
-        trainers = [principal.staff.staff_id] if Role.TRAINER in principal.staff.roles else []
-    command = ScheduleCohort(
+@post("/")
+async def schedule(data: JSONBody[CohortPlan], command: NamedDependency[Command]) -> Response[Changed]:
+    plan = ScheduleCohort(
         name=data.name,
         site=data.site,
         starts_on=data.starts_on,
         ends_on=data.ends_on,
-        trainer_ids=tuple(trainers),
-        session_days=None if data.session_days is None else tuple(sorted(set(data.session_days))),
+        trainer_ids=None if data.trainer_ids is None else tuple(data.trainer_ids),
+        session_days=None if data.session_days is None else tuple(data.session_days),
         hours_per_day=data.hours_per_day,
         capacity=data.capacity,
     )
-    outcome = await schedule_cohort(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    outcome = await schedule_cohort(command.ctx, command.actor, plan, idempotency_key=command.idempotency_key)
     return changed(outcome, 201, etag_of=outcome.cohort_id)
 
 
-@get("/cohorts/mine", tags=["training"])
-async def my_cohorts(services: NamedDependency[Services], principal: NamedDependency[Principal]) -> list[CohortSummary]:
+@get("/")
+async def my_cohorts(ctx: NamedDependency[ApplicationContext], actor: NamedDependency[Actor]) -> list[CohortSummary]:
     """The cohorts the signed-in trainer teaches (no personal data: counts only)."""
-    today = services.clock().date()
-    summaries = []
-    async with services.runtime.pool.acquire() as db:
-        for cohort_id in await cohorts_of_trainer(db, principal.staff.staff_id):
-            roster = await read_roster(db, cohort_id, today)
-            if roster is None:
-                continue
-            seated = sum(1 for line in roster.learners if line.status == "enrolled")
-            summaries.append(
-                CohortSummary(
-                    cohort_id,
-                    roster.name,
-                    roster.site,
-                    roster.starts_on,
-                    roster.ends_on,
-                    roster.capacity,
-                    seated,
-                    len(roster.waiting_list),
-                )
-            )
-    return summaries
+    return await views.my_cohorts(ctx, actor)
 
 
-@post("/cohorts/{cohort_id:uuid}/enrolments", tags=["training"])
+@post("/{cohort_id:uuid}/enrolments")
 async def enrolment(
-    cohort_id: FromPath[UUID],
-    data: JSONBody[Enrolling],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    cohort_id: FromPath[UUID], data: JSONBody[Enrolling], command: NamedDependency[Command]
 ) -> Response[EnrolmentChanged]:
     """Take a seat (and open the training record), or join the waiting list when the cohort is full."""
-    outcome = await enrol(ctx, principal.actor, Enrol(cohort_id, data.person_id), idempotency_key=idempotency_key(key))
+    seat = Enrol(cohort_id, data.person_id)
+    outcome = await enrol(command.ctx, command.actor, seat, idempotency_key=command.idempotency_key)
     base = changed(outcome).content
     result = EnrolmentChanged(
         base.versions, base.ids, seated=outcome.record_id is not None, waiting_list_place=outcome.waiting_list_place
@@ -130,20 +89,22 @@ async def enrolment(
     return Response(result, status_code=201)
 
 
-@post("/cohorts/{cohort_id:uuid}/withdrawals", tags=["training"])
+@post("/{cohort_id:uuid}/withdrawals")
 async def withdrawal(
-    cohort_id: FromPath[UUID],
-    data: JSONBody[Leaving],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    cohort_id: FromPath[UUID], data: JSONBody[Leaving], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
     """Withdraw a learner; the first person waiting takes the seat. If-Match names the record's version."""
-    ctx = expecting(ctx, data.record_id, if_match)
-    command = WithdrawFromCohort(data.record_id, data.reason, cohort_id)
-    outcome = await withdraw_learner(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    leaving = WithdrawFromCohort(data.record_id, data.reason, cohort_id)
+    ctx = command.on(data.record_id, if_match)
+    outcome = await withdraw_learner(ctx, command.actor, leaving, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=data.record_id)
 
 
-ROUTES = [schedule, my_cohorts, enrolment, withdrawal]
+ROUTES = [
+    # Trainers run cohorts; which learners, the access policy decides.
+    Router(
+        "/cohorts", route_handlers=[schedule, enrolment, withdrawal], guards=[requires(Role.TRAINER)], tags=["training"]
+    ),
+    # Anyone may ask: counts only, and empty for whoever trains no cohort.
+    Router("/cohorts/mine", route_handlers=[my_cohorts], tags=["training"]),
+]

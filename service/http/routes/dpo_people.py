@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from litestar import Response, post
+from litestar import Response, Router, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from domain.person import LegalBasis
-from service.application.context import ApplicationContext
+from domain.policy import Role
 from service.application.gdpr import (
     LiftLegalHold,
     LiftRestriction,
@@ -25,9 +25,9 @@ from service.application.gdpr import (
     place_legal_hold,
     restrict_processing,
 )
-from service.gdpr.guard import require_dpo
-from service.http.headers import IdempotencyKey, IfMatch, expecting, idempotency_key
-from service.http.security import Principal
+from service.http.deps import Command
+from service.http.guards import requires
+from service.http.headers import IfMatch
 from service.http.wire import Changed, Request, ShortText, changed
 
 
@@ -41,68 +41,55 @@ class Restriction(Request, frozen=True):
     reason: ShortText
 
 
-@post("/dpo/people/{person_id:uuid}/legal-holds", tags=["dpo"])
+@post("/{person_id:uuid}/legal-holds")
 async def place_hold(
     person_id: FromPath[UUID],
     data: JSONBody[LegalHoldPlaced],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    command: NamedDependency[Command],
     if_match: IfMatch = None,
 ) -> Response[Changed]:
-    require_dpo(principal.actor)
-    ctx = expecting(ctx, person_id, if_match)
-    command = PlaceLegalHold(person_id, data.basis, data.note)
-    outcome = await place_legal_hold(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    hold = PlaceLegalHold(person_id, data.basis, data.note)
+    ctx = command.on(person_id, if_match)
+    outcome = await place_legal_hold(ctx, command.actor, hold, idempotency_key=command.idempotency_key)
     return changed(outcome, 201, etag_of=person_id)
 
 
-@post("/dpo/people/{person_id:uuid}/legal-holds/{hold_id:uuid}/lift", status_code=200, tags=["dpo"])
+@post("/{person_id:uuid}/legal-holds/{hold_id:uuid}/lift", status_code=200)
 async def lift_hold(
-    person_id: FromPath[UUID],
-    hold_id: FromPath[UUID],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    person_id: FromPath[UUID], hold_id: FromPath[UUID], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
-    require_dpo(principal.actor)
-    ctx = expecting(ctx, person_id, if_match)
-    command = LiftLegalHold(person_id, hold_id)
-    outcome = await lift_legal_hold(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    lifting = LiftLegalHold(person_id, hold_id)
+    ctx = command.on(person_id, if_match)
+    outcome = await lift_legal_hold(ctx, command.actor, lifting, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=person_id)
 
 
-@post("/dpo/people/{person_id:uuid}/restriction", status_code=200, tags=["dpo"])
+@post("/{person_id:uuid}/restriction", status_code=200)
 async def restrict(
-    person_id: FromPath[UUID],
-    data: JSONBody[Restriction],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    person_id: FromPath[UUID], data: JSONBody[Restriction], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
-    require_dpo(principal.actor)
-    ctx = expecting(ctx, person_id, if_match)
-    command = RestrictProcessing(person_id, data.reason)
-    outcome = await restrict_processing(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    restriction = RestrictProcessing(person_id, data.reason)
+    ctx = command.on(person_id, if_match)
+    outcome = await restrict_processing(ctx, command.actor, restriction, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=person_id)
 
 
-@post("/dpo/people/{person_id:uuid}/restriction/lift", status_code=200, tags=["dpo"])
+@post("/{person_id:uuid}/restriction/lift", status_code=200)
 async def lift(
-    person_id: FromPath[UUID],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    person_id: FromPath[UUID], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
-    require_dpo(principal.actor)
-    ctx = expecting(ctx, person_id, if_match)
+    ctx = command.on(person_id, if_match)
     outcome = await lift_restriction(
-        ctx, principal.actor, LiftRestriction(person_id), idempotency_key=idempotency_key(key)
+        ctx, command.actor, LiftRestriction(person_id), idempotency_key=command.idempotency_key
     )
     return changed(outcome, etag_of=person_id)
 
 
-ROUTES = [place_hold, lift_hold, restrict, lift]
+ROUTES = [
+    Router(
+        "/dpo/people",
+        route_handlers=[place_hold, lift_hold, restrict, lift],
+        guards=[requires(Role.DPO)],
+        tags=["dpo"],
+    )
+]

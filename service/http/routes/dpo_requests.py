@@ -1,6 +1,7 @@
 """The DPO's register of rights requests: receive, extend (Art. 12(3)), answer, refuse, decide objections.
 
-Every endpoint under ``/dpo`` is the DPO's alone (403 for every other role). The person is
+Every endpoint under ``/dpo`` is the DPO's alone (403 for every other role, and
+``service.gdpr`` refuses anyone else too, for the CLI's sake). The person is
 named by id in the body, never by name and never in the URL.
 """
 
@@ -11,13 +12,13 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Response, get, post
+from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from domain.policy import Role
 from domain.rights import IdentityCheck, ObjectionDecision, Right
-from service.application.context import ApplicationContext
-from service.gdpr.guard import require_dpo
+from service.application.context import Actor, ApplicationContext
 from service.gdpr.requests import (
     AnswerRequest,
     DecideObjection,
@@ -32,9 +33,8 @@ from service.gdpr.requests import (
     receive_request,
     refuse_request,
 )
-from service.http.deps import Services
-from service.http.headers import IdempotencyKey, idempotency_key
-from service.http.security import Principal
+from service.http.deps import Command, Services
+from service.http.guards import requires
 from service.http.wire import Changed, LongText, Request, ShortText, changed
 
 Note = Annotated[str, msgspec.Meta(max_length=2_000)]
@@ -68,16 +68,10 @@ class ObjectionDecided(Request, frozen=True):
     reason: ShortText
 
 
-@post("/dpo/requests", tags=["dpo"])
-async def receive(
-    data: JSONBody[RequestReceived],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-) -> Response[Changed]:
+@post("/")
+async def receive(data: JSONBody[RequestReceived], command: NamedDependency[Command]) -> Response[Changed]:
     """Record a rights request; its deadline is one month after it was received."""
-    require_dpo(principal.actor)
-    command = ReceiveRequest(
+    received = ReceiveRequest(
         person_id=data.person_id,
         right=data.right,
         received_on=data.received_on,
@@ -85,80 +79,64 @@ async def receive(
         identity_note=data.identity_note,
         details=data.details,
     )
-    outcome = await receive_request(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    outcome = await receive_request(command.ctx, command.actor, received, idempotency_key=command.idempotency_key)
     return changed(outcome, 201, etag_of=outcome.request_id)
 
 
-@post("/dpo/requests/{request_id:uuid}/extension", tags=["dpo"])
+@post("/{request_id:uuid}/extension")
 async def extend(
-    request_id: FromPath[UUID],
-    data: JSONBody[Extension],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    request_id: FromPath[UUID], data: JSONBody[Extension], command: NamedDependency[Command]
 ) -> Response[Changed]:
     """Extend the deadline by one or two months, with the reason told to the person (Art. 12(3))."""
-    require_dpo(principal.actor)
-    command = ExtendDeadline(request_id=request_id, months=data.months, reason=data.reason)
-    outcome = await extend_deadline(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    extension = ExtendDeadline(request_id=request_id, months=data.months, reason=data.reason)
+    outcome = await extend_deadline(command.ctx, command.actor, extension, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=request_id)
 
 
-@post("/dpo/requests/{request_id:uuid}/answer", tags=["dpo"])
+@post("/{request_id:uuid}/answer")
 async def answer(
-    request_id: FromPath[UUID],
-    data: JSONBody[Answer],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    request_id: FromPath[UUID], data: JSONBody[Answer], command: NamedDependency[Command]
 ) -> Response[Changed]:
-    require_dpo(principal.actor)
-    command = AnswerRequest(request_id=request_id, answer=data.answer)
-    outcome = await answer_request(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    answering = AnswerRequest(request_id=request_id, answer=data.answer)
+    outcome = await answer_request(command.ctx, command.actor, answering, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=request_id)
 
 
-@post("/dpo/requests/{request_id:uuid}/refusal", tags=["dpo"])
+@post("/{request_id:uuid}/refusal")
 async def refuse(
-    request_id: FromPath[UUID],
-    data: JSONBody[Refusal],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    request_id: FromPath[UUID], data: JSONBody[Refusal], command: NamedDependency[Command]
 ) -> Response[Changed]:
-    require_dpo(principal.actor)
-    command = RefuseRequest(request_id=request_id, reason=data.reason)
-    outcome = await refuse_request(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    refusal = RefuseRequest(request_id=request_id, reason=data.reason)
+    outcome = await refuse_request(command.ctx, command.actor, refusal, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=request_id)
 
 
-@post("/dpo/requests/{request_id:uuid}/objection-decision", tags=["dpo"])
+@post("/{request_id:uuid}/objection-decision")
 async def decide(
-    request_id: FromPath[UUID],
-    data: JSONBody[ObjectionDecided],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    request_id: FromPath[UUID], data: JSONBody[ObjectionDecided], command: NamedDependency[Command]
 ) -> Response[Changed]:
-    require_dpo(principal.actor)
-    command = DecideObjection(request_id=request_id, decision=data.decision, reason=data.reason)
-    outcome = await decide_objection(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    decision = DecideObjection(request_id=request_id, decision=data.decision, reason=data.reason)
+    outcome = await decide_objection(command.ctx, command.actor, decision, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=request_id)
 
 
-@get("/dpo/requests", tags=["dpo"])
+@get("/")
 async def requests(
     services: NamedDependency[Services],
     ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
+    actor: NamedDependency[Actor],
     due: FromQuery[bool] = False,
 ) -> list[RequestSummary]:
     """Every request, overdue first, then nearly due, then by deadline; ``due=true``: only those two."""
-    require_dpo(principal.actor, "read")
-    found = await list_requests(
-        ctx, principal.actor, warning_days=services.settings.rights_request_warning_days, only_due=due
+    warning_days = services.settings.rights_request_warning_days
+    return await list_requests(ctx, actor, warning_days=warning_days, only_due=due, urgent_first=True)
+
+
+ROUTES = [
+    Router(
+        "/dpo/requests",
+        route_handlers=[receive, extend, answer, refuse, decide, requests],
+        guards=[requires(Role.DPO)],
+        tags=["dpo"],
     )
-    return sorted(found, key=lambda s: (not s.overdue, not s.nearly_due))  # stable: by deadline within each
-
-
-ROUTES = [receive, extend, answer, refuse, decide, requests]
+]

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Response, get, post
+from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from domain.base import Category
 from domain.office_hours import RequestCategory
-from projections.board import BoardLine, read_board
-from service.application.context import ApplicationContext
+from domain.policy import Role
+from service.application.context import Actor, ApplicationContext
 from service.application.office_hours import (
     CallVisitor,
     CheckIn,
@@ -25,11 +24,11 @@ from service.application.office_hours import (
     record_help,
     refer_visit,
 )
-from service.http.deps import Services
-from service.http.headers import IdempotencyKey, IfMatch, expecting, idempotency_key
-from service.http.reading import ReadPurpose
-from service.http.routes.listed import PersonName, ensure_role_may_read, name_parts, names_of, open_each
-from service.http.security import Principal
+from service.application.reading import ReadPurpose
+from service.application.views.board import BoardView, office_hours_board
+from service.http.deps import Command
+from service.http.guards import requires
+from service.http.headers import IfMatch
 from service.http.wire import Changed, Name, Request, ShortText, changed
 
 Site = Annotated[str, QueryParameter(min_length=1, max_length=100)]
@@ -55,123 +54,66 @@ class Referral(Request, frozen=True):
     reason: ShortText
 
 
-class BoardEntry(msgspec.Struct, frozen=True):
-    visit_id: UUID
-    person_id: UUID
-    given_name: str | None
-    family_name: str | None
-    status: str
-    checked_in_at: datetime
-    called_at: datetime | None
-    helper_id: UUID | None
-    request_category: str | None
-
-
-class BoardView(msgspec.Struct, frozen=True):
-    session_on: date
-    site: str
-    waiting: list[BoardEntry]
-    being_helped: list[BoardEntry]
-    done: list[BoardEntry]
-
-
-@post("/office-hours/visits", tags=["office hours"])
-async def arrive(
-    data: JSONBody[Arrival],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-) -> Response[Changed]:
+@post("/visits")
+async def arrive(data: JSONBody[Arrival], command: NamedDependency[Command]) -> Response[Changed]:
     """Check a person in to a session: they join the queue."""
-    command = CheckIn(data.person_id, data.session_on, data.site)
-    outcome = await check_in(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    arrival = CheckIn(data.person_id, data.session_on, data.site)
+    outcome = await check_in(command.ctx, command.actor, arrival, idempotency_key=command.idempotency_key)
     return changed(outcome, 201, etag_of=outcome.visit_id)
 
 
-@post("/office-hours/visits/{visit_id:uuid}/call", status_code=200, tags=["office hours"])
+@post("/visits/{visit_id:uuid}/call", status_code=200)
 async def call(
-    visit_id: FromPath[UUID],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    visit_id: FromPath[UUID], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
     """The signed-in helper calls the visitor; a visit already called is a 422, a stale If-Match a 409."""
-    ctx = expecting(ctx, visit_id, if_match)
-    outcome = await call_visitor(ctx, principal.actor, CallVisitor(visit_id), idempotency_key=idempotency_key(key))
+    ctx = command.on(visit_id, if_match)
+    outcome = await call_visitor(ctx, command.actor, CallVisitor(visit_id), idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=visit_id)
 
 
-@post("/office-hours/visits/{visit_id:uuid}/help", status_code=200, tags=["office hours"])
+@post("/visits/{visit_id:uuid}/help", status_code=200)
 async def help_(
-    visit_id: FromPath[UUID],
-    data: JSONBody[HelpGiven],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    visit_id: FromPath[UUID], data: JSONBody[HelpGiven], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
     """What was asked and what was done; the signed-in helper is the one who helped."""
-    ctx = expecting(ctx, visit_id, if_match)
-    command = RecordHelp(
+    helping = RecordHelp(
         visit_id, data.category, data.description, data.help_given, data.minutes, data.follow_up_needed
     )
-    outcome = await record_help(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    ctx = command.on(visit_id, if_match)
+    outcome = await record_help(ctx, command.actor, helping, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=visit_id)
 
 
-@post("/office-hours/visits/{visit_id:uuid}/referral", tags=["office hours"])
+@post("/visits/{visit_id:uuid}/referral")
 async def referral(
-    visit_id: FromPath[UUID],
-    data: JSONBody[Referral],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    visit_id: FromPath[UUID], data: JSONBody[Referral], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
     """Refer the visitor to the social-legal service: the visit and the new referral in one append."""
-    ctx = expecting(ctx, visit_id, if_match)
-    command = ReferVisit(visit_id, data.reason)
-    outcome = await refer_visit(ctx, principal.actor, command, idempotency_key=idempotency_key(key))
+    ctx = command.on(visit_id, if_match)
+    referring = ReferVisit(visit_id, data.reason)
+    outcome = await refer_visit(ctx, command.actor, referring, idempotency_key=command.idempotency_key)
     return changed(outcome, 201, etag_of=visit_id)
 
 
-@get("/office-hours/board", tags=["office hours"])
+@get("/board")
 async def board(
     site: Site,
-    services: NamedDependency[Services],
-    principal: NamedDependency[Principal],
+    ctx: NamedDependency[ApplicationContext],
+    actor: NamedDependency[Actor],
     session_on: FromQuery[date | None] = None,
     purpose: FromQuery[ReadPurpose] = ReadPurpose.OFFICE_HOURS,
 ) -> BoardView:
     """The queue of a session, who is being helped and who is done; every visitor shown is an access."""
-    ensure_role_may_read(principal, Category.OFFICE_HOURS)
-    on = session_on or services.clock().date()
-    async with services.runtime.pool.acquire() as db:
-        found = await read_board(db, on, site)
-    lines = [*found.waiting, *found.being_helped, *found.done]
-    grants = await open_each(
-        services, principal, (line.person_id for line in lines), "office_hours_board", purpose, Category.OFFICE_HOURS
+    return await office_hours_board(ctx, actor, site, session_on, purpose)
+
+
+# Office hours are the helpers' and the social workers'; which visitors, the access policy decides.
+ROUTES = [
+    Router(
+        "/office-hours",
+        route_handlers=[arrive, call, help_, referral, board],
+        guards=[requires(Role.SOCIAL_WORKER, Role.OFFICE_HOURS_HELPER)],
+        tags=["office hours"],
     )
-    names = await names_of(services, grants)
-
-    def entries(part: list[BoardLine]) -> list[BoardEntry]:
-        return [_entry(line, names.get(line.person_id)) for line in part if line.person_id in grants]
-
-    return BoardView(on, site, entries(found.waiting), entries(found.being_helped), entries(found.done))
-
-
-def _entry(line: BoardLine, name: PersonName | None) -> BoardEntry:
-    return BoardEntry(
-        line.visit_id,
-        line.person_id,
-        *name_parts(name),
-        line.status,
-        line.checked_in_at,
-        line.called_at,
-        line.helper_id,
-        line.request_category,
-    )
-
-
-ROUTES = [arrive, call, help_, referral, board]
+]

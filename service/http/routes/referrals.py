@@ -10,15 +10,15 @@ from __future__ import annotations
 from uuid import UUID
 
 import msgspec
-from litestar import Response, post
+from litestar import Response, Router, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from domain.case import CaseDomain
 from domain.consent import Purpose
 from domain.organisations import OrganisationKind
+from domain.policy import Role
 from domain.referral import ReferralSource
-from service.application.context import ApplicationContext
 from service.application.referral_answers import (
     CompleteReferral,
     DeclineReferral,
@@ -38,10 +38,9 @@ from service.application.referrals import (
     make_external_referral,
     make_internal_referral,
 )
-from service.http.deps import Services
-from service.http.headers import IdempotencyKey, IfMatch, expecting, idempotency_key
-from service.http.routes.cases import assignable_social_worker
-from service.http.security import Principal
+from service.http.deps import Command
+from service.http.guards import requires
+from service.http.headers import IfMatch
 from service.http.wire import LongText, Name, Request, ShortText
 
 
@@ -108,28 +107,23 @@ def _answer(outcome: ReferralChanged, status: int = 200) -> Response[ReferralRes
     return Response(body, status_code=status, headers={} if version is None else {"ETag": f'"{version}"'})
 
 
-@post("/referrals/internal", tags=["referrals"])
+@post("/internal")
 async def refer_internally(
-    data: JSONBody[InternalReferral],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    data: JSONBody[InternalReferral], command: NamedDependency[Command]
 ) -> Response[ReferralResult]:
-    command = MakeInternalReferral(data.person_id, data.source, data.reason, data.source_id)
-    return _answer(
-        await make_internal_referral(ctx, principal.actor, command, idempotency_key=idempotency_key(key)), 201
+    referral = MakeInternalReferral(data.person_id, data.source, data.reason, data.source_id)
+    outcome = await make_internal_referral(
+        command.ctx, command.actor, referral, idempotency_key=command.idempotency_key
     )
+    return _answer(outcome, 201)
 
 
-@post("/referrals/external", tags=["referrals"])
+@post("/external")
 async def refer_externally(
-    data: JSONBody[ExternalReferral],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
+    data: JSONBody[ExternalReferral], command: NamedDependency[Command]
 ) -> Response[ReferralResult]:
     """Refused (422 rule-broken) without the person's consent on that date, unless overridden in writing."""
-    command = MakeExternalReferral(
+    referral = MakeExternalReferral(
         data.person_id,
         data.organisation_kind,
         data.organisation_name,
@@ -137,74 +131,61 @@ async def refer_externally(
         data.case_id,
         data.override_reason,
     )
-    return _answer(
-        await make_external_referral(ctx, principal.actor, command, idempotency_key=idempotency_key(key)), 201
+    outcome = await make_external_referral(
+        command.ctx, command.actor, referral, idempotency_key=command.idempotency_key
     )
+    return _answer(outcome, 201)
 
 
-@post("/referrals/{referral_id:uuid}/acceptance", status_code=200, tags=["referrals"])
+@post("/{referral_id:uuid}/acceptance", status_code=200)
 async def accept(
-    referral_id: FromPath[UUID],
-    data: JSONBody[Acceptance],
-    ctx: NamedDependency[ApplicationContext],
-    services: NamedDependency[Services],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    referral_id: FromPath[UUID], data: JSONBody[Acceptance], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[ReferralResult]:
-    actor, ctx = principal.actor, expecting(ctx, referral_id, if_match)
-    if data.domain is None:  # an outside body took the person on
-        outcome = await record_external_acceptance(
-            ctx, actor, RecordExternalAcceptance(referral_id), idempotency_key=idempotency_key(key)
+    """Without a ``domain``, an outside body took the person on; with one, the internal referral opens a case."""
+    ctx, actor, key = command.on(referral_id, if_match), command.actor, command.idempotency_key
+    if data.domain is None:
+        return _answer(
+            await record_external_acceptance(ctx, actor, RecordExternalAcceptance(referral_id), idempotency_key=key)
         )
-        return _answer(outcome)
     worker = actor.staff_id if data.social_worker_id is None else data.social_worker_id
-    if worker != actor.staff_id:
-        await assignable_social_worker(services, actor, worker)
-    command = AcceptReferral(referral_id, data.domain, worker, data.summary or "")
-    return _answer(await accept_referral(ctx, actor, command, idempotency_key=idempotency_key(key)))
+    acceptance = AcceptReferral(referral_id, data.domain, worker, data.summary or "")
+    return _answer(await accept_referral(ctx, actor, acceptance, idempotency_key=key))
 
 
-@post("/referrals/{referral_id:uuid}/decline", status_code=200, tags=["referrals"])
+@post("/{referral_id:uuid}/decline", status_code=200)
 async def decline(
-    referral_id: FromPath[UUID],
-    data: JSONBody[Decline],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    referral_id: FromPath[UUID], data: JSONBody[Decline], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[ReferralResult]:
-    ctx = expecting(ctx, referral_id, if_match)
-    command = DeclineReferral(referral_id, data.reason)
-    return _answer(await decline_referral(ctx, principal.actor, command, idempotency_key=idempotency_key(key)))
+    declining = DeclineReferral(referral_id, data.reason)
+    ctx = command.on(referral_id, if_match)
+    return _answer(await decline_referral(ctx, command.actor, declining, idempotency_key=command.idempotency_key))
 
 
-@post("/referrals/{referral_id:uuid}/completion", status_code=200, tags=["referrals"])
+@post("/{referral_id:uuid}/completion", status_code=200)
 async def complete(
-    referral_id: FromPath[UUID],
-    data: JSONBody[Completion],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    referral_id: FromPath[UUID], data: JSONBody[Completion], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[ReferralResult]:
-    ctx = expecting(ctx, referral_id, if_match)
-    command = CompleteReferral(referral_id, data.outcome or "")
-    return _answer(await complete_referral(ctx, principal.actor, command, idempotency_key=idempotency_key(key)))
+    completion = CompleteReferral(referral_id, data.outcome or "")
+    ctx = command.on(referral_id, if_match)
+    return _answer(await complete_referral(ctx, command.actor, completion, idempotency_key=command.idempotency_key))
 
 
-@post("/referrals/{referral_id:uuid}/withdrawal", status_code=200, tags=["referrals"])
+@post("/{referral_id:uuid}/withdrawal", status_code=200)
 async def withdraw(
-    referral_id: FromPath[UUID],
-    data: JSONBody[Withdrawal],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-    if_match: IfMatch = None,
+    referral_id: FromPath[UUID], data: JSONBody[Withdrawal], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[ReferralResult]:
-    ctx = expecting(ctx, referral_id, if_match)
-    command = WithdrawReferral(referral_id, data.reason)
-    return _answer(await withdraw_referral(ctx, principal.actor, command, idempotency_key=idempotency_key(key)))
+    withdrawal = WithdrawReferral(referral_id, data.reason)
+    ctx = command.on(referral_id, if_match)
+    return _answer(await withdraw_referral(ctx, command.actor, withdrawal, idempotency_key=command.idempotency_key))
 
 
-ROUTES = [refer_internally, refer_externally, accept, decline, complete, withdraw]
+# Social workers and office-hours helpers refer (trainers ask one of them); who may answer
+# which referral, the access policy decides through the case it belongs to.
+ROUTES = [
+    Router(
+        "/referrals",
+        route_handlers=[refer_internally, refer_externally, accept, decline, complete, withdraw],
+        guards=[requires(Role.SOCIAL_WORKER, Role.OFFICE_HOURS_HELPER)],
+        tags=["referrals"],
+    )
+]

@@ -6,16 +6,16 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
-from litestar import Response, get, patch, post
+from litestar import Response, Router, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from domain.policy import Role
-from service.http.deps import Services
+from service.application import staff as accounts
+from service.application.context import Actor, ApplicationContext
+from service.application.staff import ChangeStaff, CreateStaff, StaffView
+from service.http.guards import requires
 from service.http.headers import IfMatch, expected_version
-from service.http.problems import ForbiddenError
-from service.http.security import Principal
-from service.staff.accounts import StaffMember
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
@@ -34,66 +34,52 @@ class StaffChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     language: Literal["fr", "en"] | None = None
 
 
-class StaffView(msgspec.Struct, frozen=True):
-    staff_id: UUID
-    username: str
-    display_name: str
-    roles: list[str]
-    language: str
-    active: bool
-    version: int
-
-    @classmethod
-    def of(cls, staff: StaffMember) -> StaffView:
-        return cls(
-            staff.staff_id,
-            staff.username,
-            staff.display_name,
-            sorted(staff.roles),
-            staff.language,
-            staff.active,
-            staff.version,
-        )
+def _with_etag(staff: StaffView, status: int = 200) -> Response[StaffView]:
+    return Response(staff, status_code=status, headers={"ETag": f'"{staff.version}"'})
 
 
-def _admin_only(principal: Principal) -> None:
-    if Role.ADMIN not in principal.staff.roles:
-        raise ForbiddenError("only an admin manages staff accounts")
+@get("/")
+async def list_staff(ctx: NamedDependency[ApplicationContext], actor: NamedDependency[Actor]) -> list[StaffView]:
+    return await accounts.list_staff(ctx, actor)
 
 
-@get("/staff", tags=["staff"])
-async def list_staff(principal: NamedDependency[Principal], services: NamedDependency[Services]) -> list[StaffView]:
-    _admin_only(principal)
-    return [StaffView.of(s) for s in await services.accounts.all()]
-
-
-@post("/staff", tags=["staff"])
+@post("/")
 async def create_staff(
-    data: JSONBody[NewStaff], principal: NamedDependency[Principal], services: NamedDependency[Services]
+    data: JSONBody[NewStaff], ctx: NamedDependency[ApplicationContext], actor: NamedDependency[Actor]
 ) -> Response[StaffView]:
-    _admin_only(principal)
-    staff = await services.accounts.create(
-        data.username, data.display_name, data.password, data.roles, services.clock(), language=data.language
+    creation = CreateStaff(
+        username=data.username,
+        display_name=data.display_name,
+        password=data.password,
+        roles=data.roles,
+        language=data.language,
     )
-    return Response(StaffView.of(staff), status_code=201, headers={"ETag": f'"{staff.version}"'})
+    return _with_etag(await accounts.create_staff(ctx, actor, creation), 201)
 
 
-@patch("/staff/{staff_id:uuid}", tags=["staff"])
+@patch("/{staff_id:uuid}")
 async def change_staff(
     staff_id: FromPath[UUID],
     data: JSONBody[StaffChange],
-    principal: NamedDependency[Principal],
-    services: NamedDependency[Services],
+    ctx: NamedDependency[ApplicationContext],
+    actor: NamedDependency[Actor],
     if_match: IfMatch = None,
 ) -> Response[StaffView]:
-    _admin_only(principal)
-    version = expected_version(if_match)
-    if version is None:
-        version = (await services.accounts.get(staff_id)).version
-    staff = await services.accounts.update(
-        staff_id, version, roles=data.roles, active=data.active, language=data.language
+    change = ChangeStaff(
+        staff_id=staff_id,
+        roles=data.roles,
+        active=data.active,
+        language=data.language,
+        expected_version=expected_version(if_match),
     )
-    return Response(StaffView.of(staff), headers={"ETag": f'"{staff.version}"'})
+    return _with_etag(await accounts.change_staff(ctx, actor, change))
 
 
-ROUTES = [list_staff, create_staff, change_staff]
+ROUTES = [
+    Router(
+        "/staff",
+        route_handlers=[list_staff, create_staff, change_staff],
+        guards=[requires(Role.ADMIN)],
+        tags=["staff"],
+    )
+]

@@ -1,77 +1,36 @@
 """Anonymous statistics per month, and frozen reports issued by the DPO.
 
-The figures hold no person id and no name (small nationality cells are suppressed), so
-reading them is no access to anyone's data. They are still not for everyone: social
-workers, the DPO and the admin read them; trainers and office-hours helpers do not
-(referral counts describe the social-legal service). Only the DPO issues a report.
+The figures hold no person id and no name, so reading them is no access to anyone's
+data. Social workers, the DPO and the admin read them; only the DPO issues a report.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any
-from uuid import UUID, uuid5
+from typing import Annotated
+from uuid import UUID
 
-import asyncpg
 import msgspec
-from litestar import Response, get, post
+from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from domain.policy import Role
-from projections.statistics import Statistics, issue_report, issued_report, read_statistics
-from service.application.context import ApplicationContext
-from service.http.deps import Services
-from service.http.headers import IdempotencyKey, idempotency_key
-from service.http.problems import ForbiddenError
-from service.http.security import Principal
+from service.application.context import Actor, ApplicationContext
+from service.application.views.statistics import ISSUERS, READERS, Figures, Report, issue_report, issued_report
+from service.application.views.statistics import statistics as figures
+from service.http.deps import Command
+from service.http.guards import requires
 from service.http.wire import Request
-from service.storage.eventstore.records import IdempotencyKeyReusedError
-from service.storage.repository import AggregateNotFoundError
 
 _MONTH = r"^[12]\d{3}-(0[1-9]|1[0-2])$"
 Month = Annotated[str, msgspec.Meta(pattern=_MONTH, examples=["2026-09"])]
 MonthQuery = Annotated[str, QueryParameter(pattern=_MONTH)]
-_READERS = frozenset({Role.SOCIAL_WORKER, Role.DPO, Role.ADMIN})
-_REPORTS = UUID("5d1b7a52-2f8e-4a39-bb0e-7c1f3e9d6a41")  # namespace of report ids derived from an Idempotency-Key
 
 
 class Period(Request, frozen=True):
     period_from: Month
     period_to: Month
-
-
-class Figures(msgspec.Struct, frozen=True):
-    period_from: date
-    period_to: date
-    people_served: int
-    new_people: int
-    nationalities: dict[str, int]
-    nationalities_suppressed: int
-    training_hours: Decimal
-    attendance_rate: float | None
-    completion_rate: float | None
-    digcomp_gain_per_area: dict[str, float]
-    office_hours_requests: dict[str, int]
-    referrals_made: dict[str, int]
-    referral_outcomes: dict[str, int]
-
-    @classmethod
-    def of(cls, figures: Statistics) -> Figures:
-        fields: dict[str, Any] = msgspec.structs.asdict(figures)
-        return cls(**fields)
-
-
-class Report(msgspec.Struct, frozen=True):
-    report_id: UUID
-    figures: Figures
-
-
-def _reader(principal: Principal) -> None:
-    if not _READERS & principal.staff.roles:
-        raise ForbiddenError("statistics are for social workers, the DPO and the admin")
 
 
 def _months(period_from: str, period_to: str) -> tuple[date, date]:
@@ -82,56 +41,32 @@ def _months(period_from: str, period_to: str) -> tuple[date, date]:
     return first, last
 
 
-@get("/statistics", tags=["statistics"])
+@get("/")
 async def statistics(
-    services: NamedDependency[Services],
-    principal: NamedDependency[Principal],
+    ctx: NamedDependency[ApplicationContext],
+    actor: NamedDependency[Actor],
     period_from: FromQuery[MonthQuery],
     period_to: FromQuery[MonthQuery],
 ) -> Figures:
     """Figures for the months from ``period_from`` to ``period_to`` (both YYYY-MM, inclusive)."""
-    _reader(principal)
-    first, last = _months(period_from, period_to)
-    async with services.runtime.pool.acquire() as db:
-        return Figures.of(await read_statistics(db, first, last))
+    return await figures(ctx, actor, *_months(period_from, period_to))
 
 
-@post("/statistics/reports", tags=["statistics"])
-async def issue(
-    data: JSONBody[Period],
-    services: NamedDependency[Services],
-    ctx: NamedDependency[ApplicationContext],
-    principal: NamedDependency[Principal],
-    key: IdempotencyKey = None,
-) -> Response[Report]:
+@post("/reports", guards=[requires(*ISSUERS)])
+async def issue(data: JSONBody[Period], command: NamedDependency[Command]) -> Response[Report]:
     """Freeze the figures as handed out (DPO); a retry with the same Idempotency-Key answers the same report."""
-    if Role.DPO not in principal.staff.roles:
-        raise ForbiddenError("only the DPO issues a statistics report")
     first, last = _months(data.period_from, data.period_to)
-    key = idempotency_key(key)
-    report_id = ctx.new_id() if key is None else uuid5(_REPORTS, f"{principal.staff.staff_id}:{key}")
-    async with services.runtime.pool.acquire() as db:
-        figures = await issued_report(db, report_id)
-        if figures is None:
-            try:
-                figures = await issue_report(db, report_id, first, last, services.clock())
-            except asyncpg.UniqueViolationError:  # the same retry, committed meanwhile
-                figures = await issued_report(db, report_id)
-    if figures is None or (figures.period_from, figures.period_to) != (first, last):
-        raise IdempotencyKeyReusedError()
-    return Response(Report(report_id, Figures.of(figures)), status_code=201)
+    report = await issue_report(command.ctx, command.actor, first, last, idempotency_key=command.idempotency_key)
+    return Response(report, status_code=201)
 
 
-@get("/statistics/reports/{report_id:uuid}", tags=["statistics"])
+@get("/reports/{report_id:uuid}")
 async def report(
-    report_id: FromPath[UUID], services: NamedDependency[Services], principal: NamedDependency[Principal]
+    report_id: FromPath[UUID], ctx: NamedDependency[ApplicationContext], actor: NamedDependency[Actor]
 ) -> Report:
-    _reader(principal)
-    async with services.runtime.pool.acquire() as db:
-        figures = await issued_report(db, report_id)
-    if figures is None:
-        raise AggregateNotFoundError("Report", report_id)
-    return Report(report_id, Figures.of(figures))
+    return await issued_report(ctx, actor, report_id)
 
 
-ROUTES = [statistics, issue, report]
+ROUTES = [
+    Router("/statistics", route_handlers=[statistics, issue, report], guards=[requires(*READERS)], tags=["statistics"])
+]

@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 
 from domain.policy import Role
 from service.http.deps import Services
-from service.http.routes.auth import open_session, session_cookie
-from service.http.security import SESSION_COOKIE
+from service.http.session_cookie import forget_session_cookie, session_cookie
 from service.staff.accounts import SignInRefusedError
+from service.staff.sign_in import open_session
 from service.web.catalogue import language_or_default
 from service.web.viewer import LANGUAGE_COOKIE, NAVIGATION, Viewer, form_of, language_of, render
 
@@ -33,12 +33,21 @@ async def sign_in_page(request: Request[Any, Any, Any], expired: FromQuery[bool]
 @post("/ui/sign-in", include_in_schema=False)
 async def sign_in(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
     form = await form_of(request)
+    username, password = form.get("username", ""), form.get("password", "")
     try:
-        staff, opened = await open_session(services, form.get("username", ""), form.get("password", ""), "cookie")
+        signed_in = await open_session(
+            services.accounts,
+            services.sessions,
+            username,
+            password,
+            "cookie",
+            services.clock(),
+            wait=services.sign_in_delay,
+        )
     except SignInRefusedError:
-        page = render("sign_in.html", language=language_of(request), title="sign_in.title", failed=True, status=401)
-        return page
-    cookies = [session_cookie(services, opened.token), _language_cookie(language_or_default(staff.language))]
+        return render("sign_in.html", language=language_of(request), title="sign_in.title", failed=True, status=401)
+    session = session_cookie(signed_in.session.token, secure=services.secure_cookies)
+    cookies = [session, _language_cookie(language_or_default(signed_in.staff.language))]
     return Redirect("/ui/", status_code=303, cookies=cookies)
 
 
@@ -46,7 +55,7 @@ async def sign_in(request: Request[Any, Any, Any], services: NamedDependency[Ser
 async def sign_out(viewer: NamedDependency[Viewer], services: NamedDependency[Services]) -> Response[Any]:
     await services.sessions.close(viewer.principal.token)
     response: Response[Any] = Redirect("/ui/sign-in", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    forget_session_cookie(response)
     return response
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from litestar import Request, get, post
+from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
@@ -15,7 +14,7 @@ from service.application.context import ApplicationContext
 from service.gdpr import receipts
 from service.gdpr.erasure import erase, plan_erasure
 from service.http.deps import Services
-from service.web.viewer import Viewer, form_of, page
+from service.web.viewer import Form, Viewer, page, pages_for
 
 
 def confirmation_code(person_id: UUID) -> str:
@@ -23,27 +22,24 @@ def confirmation_code(person_id: UUID) -> str:
     return str(person_id)[:8]
 
 
-@get("/ui/dpo/people/{person_id:uuid}/erasure", include_in_schema=False)
+@get("/{person_id:uuid}/erasure", include_in_schema=False)
 async def dry_run(
     person_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Template:
-    viewer.require(Role.DPO)
     plan = await plan_erasure(ctx, viewer.principal.actor, person_id)
     return page(
         viewer, "dpo/erasure_plan.html", "erasure.title", plan=plan, code=confirmation_code(person_id), mismatch=False
     )
 
 
-@post("/ui/dpo/people/{person_id:uuid}/erasure", include_in_schema=False)
+@post("/{person_id:uuid}/erasure", include_in_schema=False)
 async def confirm(
     person_id: FromPath[UUID],
-    request: Request[Any, Any, Any],
+    form: NamedDependency[Form],
     viewer: NamedDependency[Viewer],
     services: NamedDependency[Services],
     ctx: NamedDependency[ApplicationContext],
 ) -> Template:
-    viewer.require(Role.DPO)
-    form = await form_of(request)
     code = confirmation_code(person_id)
     if form.get("confirm_1", "").strip() != code or form.get("confirm_2", "").strip() != code:
         plan = await plan_erasure(ctx, viewer.principal.actor, person_id)
@@ -54,4 +50,4 @@ async def confirm(
     )
 
 
-ROUTES = [dry_run, confirm]
+ROUTES = [Router("/ui/dpo/people", route_handlers=[dry_run, confirm], guards=pages_for(Role.DPO))]

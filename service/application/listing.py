@@ -17,10 +17,9 @@ from domain.base import Category
 from domain.person import PersonErasedError
 from domain.policy import Relation, access
 from projections.directory import listings
+from service.application.context import Actor, ApplicationContext
 from service.application.errors import NotAuthorisedError
-from service.http.deps import Services
-from service.http.reading import ReadGrant, ReadPurpose, open_for_reading
-from service.http.security import Principal
+from service.application.reading import ReadGrant, ReadPurpose, open_for_reading
 from service.storage.keys.subject_keys import SubjectErasedError
 from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
@@ -35,15 +34,15 @@ def name_parts(name: PersonName | None) -> tuple[str | None, str | None]:
     return (None, None) if name is None else (name.given_name, name.family_name)
 
 
-def ensure_role_may_read(principal: Principal, category: Category) -> None:
+def ensure_role_may_read(actor: Actor, category: Category) -> None:
     """Refuse a list before anything is read when the reader's roles alone never allow ``category``."""
-    if not access(principal.staff.roles, Relation())[category].allows_read():
+    if not access(actor.roles, Relation())[category].allows_read():
         raise NotAuthorisedError(category, action="read")
 
 
 async def open_each(
-    services: Services,
-    principal: Principal,
+    ctx: ApplicationContext,
+    actor: Actor,
     person_ids: Iterable[UUID],
     view: str,
     purpose: ReadPurpose,
@@ -51,24 +50,24 @@ async def open_each(
 ) -> dict[UUID, ReadGrant]:
     """Open every person once (concurrently), recording one access event each."""
     unique = list(dict.fromkeys(person_ids))
-    grants = await asyncio.gather(*(_open(services, principal, p, view, purpose, needs) for p in unique))
+    grants = await asyncio.gather(*(_open(ctx, actor, p, view, purpose, needs) for p in unique))
     return {person_id: grant for person_id, grant in zip(unique, grants, strict=True) if grant is not None}
 
 
-async def names_of(services: Services, grants: dict[UUID, ReadGrant]) -> dict[UUID, PersonName]:
+async def names_of(ctx: ApplicationContext, grants: dict[UUID, ReadGrant]) -> dict[UUID, PersonName]:
     """The names of the people opened whose identity the reader may read."""
     readable = [person_id for person_id, grant in grants.items() if grant.may_read(Category.IDENTITY)]
     if not readable:
         return {}
-    async with services.runtime.pool.acquire() as db:
-        found = await listings(db, services.sealer, readable, limit=len(readable))
+    async with ctx.pool.acquire() as db:
+        found = await listings(db, ctx.sealer, readable, limit=len(readable))
     return {f.person_id: PersonName(f.details.given_name, f.details.family_name) for f in found}
 
 
 async def _open(
-    services: Services, principal: Principal, person_id: UUID, view: str, purpose: ReadPurpose, needs: Category
+    ctx: ApplicationContext, actor: Actor, person_id: UUID, view: str, purpose: ReadPurpose, needs: Category
 ) -> ReadGrant | None:
     try:
-        return await open_for_reading(services, principal, person_id, view, purpose, needs=needs)
+        return await open_for_reading(ctx, actor, person_id, view, purpose, needs=needs)
     except (AggregateErasedError, PersonErasedError, SubjectErasedError, AggregateNotFoundError):
         return None  # erased (or not yet known) while the read model has not caught up

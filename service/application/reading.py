@@ -1,11 +1,12 @@
 """Reading a person's data: need-to-know first, and every read recorded as an access event.
 
-A view asks ``open_for_reading`` before it reads anything. It works out how the staff
-member stands to the person (own caseload, own cohort, a break-glass reason, and the
-person's consents to share), asks the access policy which categories may be read, and
-records the access (who, which view, which purpose, on which basis) before the data
-goes out. Break-glass access is flagged for the DPO. An erased person's views all answer
-410 Gone, naming the erasure receipt.
+Every view in ``service.application.views`` goes through here, whichever door asked (the
+API, the pages, the command line). A view asks ``open_for_reading`` before it reads
+anything. It works out how the staff member stands to the person (own caseload, own
+cohort, a break-glass reason, and the person's consents to share), asks the access
+policy which categories may be read, and records the access (who, which view, which
+purpose, on which basis) before the data goes out. Break-glass access is flagged for the
+DPO. An erased person's views all answer 410 Gone, naming the erasure receipt.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from domain.consent import ConsentRecord, Purpose, consent_record_id
 from domain.policy import Grant, Relation, Role, Scope, access
 from projections.caseload import caseload_of
 from projections.roster import learner_of_trainer
+from service.application.context import Actor, ApplicationContext
 from service.application.errors import NotAuthorisedError
 from service.gdpr.receipts import ensure_not_erased
-from service.http.deps import Services
-from service.http.security import Principal
-from service.storage.repository import AggregateErasedError, AggregateNotFoundError, Repository
+from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
 
 class ReadPurpose(enum.StrEnum):
@@ -53,8 +53,8 @@ class ReadGrant:
 
 
 async def open_for_reading(
-    services: Services,
-    principal: Principal,
+    ctx: ApplicationContext,
+    actor: Actor,
     person_id: UUID,
     view: str,
     purpose: ReadPurpose,
@@ -63,45 +63,47 @@ async def open_for_reading(
     break_glass_reason: str | None = None,
 ) -> ReadGrant:
     """Authorise one view of one person (``needs`` must be readable) and record the access."""
-    repository = Repository(services.runtime.store)
     try:
-        consents = await repository.get(ConsentRecord, consent_record_id(person_id))
-    except (AggregateErasedError, AggregateNotFoundError):
-        await ensure_not_erased(services.runtime.pool, person_id)  # 410 Gone, naming the erasure receipt
-        raise  # 404, or 410 for an erasure whose receipt is not issued yet
-    today = services.clock().date()
-    relation = await _relation(services, principal, person_id, consents, today, break_glass_reason)
-    grants = access(principal.staff.roles, relation)
+        consents = await ctx.repository.get(ConsentRecord, consent_record_id(person_id))
+    except AggregateErasedError:
+        await ensure_not_erased(ctx.pool, person_id)  # 410 Gone, naming the erasure receipt
+        raise  # 410 for an erasure whose receipt is not issued yet
+    except AggregateNotFoundError:
+        await ensure_not_erased(ctx.pool, person_id)
+        raise AggregateNotFoundError("Person", person_id) from None  # the record asked for, not its consents
+    now = ctx.clock()
+    relation = await _relation(ctx, actor, person_id, consents, now.date(), break_glass_reason)
+    grants = access(actor.roles, relation)
     if not any(grants[needs].allows_read(scope) for scope in Scope if scope is not Scope.EXPORT_ONLY):
         raise NotAuthorisedError(needs, action="read")
     break_glass = grants[Category.SOCIAL_LEGAL].break_glass and grants[Category.SOCIAL_LEGAL].allows_read()
-    basis = _basis(relation, consents, today, break_glass)
+    basis = _basis(relation, consents, now.date(), break_glass)
     record = AccessRecord.record(
         uuid4(),
         person_id,
-        principal.staff.staff_id,
+        actor.staff_id,
         view,
         str(purpose),
         basis,
-        services.clock(),
+        now,
         break_glass=break_glass,
         reason=break_glass_reason if break_glass else None,
     )
-    await repository.save(record, actor_id=principal.staff.staff_id)
+    await ctx.repository.save(record, actor_id=actor.staff_id)
     return ReadGrant(person_id, grants, basis, break_glass)
 
 
 async def _relation(
-    services: Services,
-    principal: Principal,
+    ctx: ApplicationContext,
+    actor: Actor,
     person_id: UUID,
     consents: ConsentRecord,
     today: date,
     break_glass_reason: str | None,
 ) -> Relation:
-    roles = principal.staff.roles
-    staff_id = principal.staff.staff_id
-    async with services.runtime.pool.acquire() as db:
+    roles = actor.roles
+    staff_id = actor.staff_id
+    async with ctx.pool.acquire() as db:
         in_caseload = Role.SOCIAL_WORKER in roles and await caseload_of(db, staff_id, person_id)
         in_cohort = Role.TRAINER in roles and await learner_of_trainer(db, staff_id, person_id)
     return Relation(

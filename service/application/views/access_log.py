@@ -1,0 +1,102 @@
+"""The access log: every staff member reads their own entries; the DPO reads it in full.
+
+The DPO reading a person's log is itself recorded, as oversight, without the DPO being
+granted the person's identity, which stays export-only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import msgspec
+
+from domain.access import AccessRecord
+from domain.base import Category
+from domain.consent import ConsentRecord, consent_record_id
+from domain.policy import Relation, Scope, access
+from projections.access_log import AccessEntry, read_access_log
+from service.application.context import Actor, ApplicationContext
+from service.application.errors import NotAuthorisedError
+from service.application.reading import ReadPurpose
+
+
+class AccessLogEntry(msgspec.Struct, frozen=True):
+    position: int
+    staff_id: UUID
+    person_id: UUID
+    accessed_at: datetime
+    view: str
+    purpose: str
+    basis: str
+    break_glass: bool
+    reason: str | None
+    """The break-glass reason; only in the DPO's views (it is personal data)."""
+
+    @classmethod
+    def of(cls, entry: AccessEntry, *, with_reason: bool) -> AccessLogEntry:
+        e = entry
+        reason = e.reason if with_reason else None
+        return cls(
+            e.position, e.staff_id, e.person_id, e.accessed_at, e.view, e.purpose, e.basis, e.break_glass, reason
+        )
+
+
+class StaffName(msgspec.Struct, frozen=True):
+    staff_id: UUID
+    display_name: str
+
+
+def _reads_access_log(actor: Actor, scope: Scope) -> None:
+    if not access(actor.roles, Relation())[Category.ACCESS].allows_read(scope):
+        raise NotAuthorisedError(Category.ACCESS, action="read")
+
+
+async def _oversight(ctx: ApplicationContext, actor: Actor, person_ids: list[UUID]) -> None:
+    """The DPO reading the log of these people is itself recorded, in one append."""
+    at = ctx.clock()
+    purpose = str(ReadPurpose.DATA_PROTECTION)
+    records = [
+        AccessRecord.record(ctx.new_id(), p, actor.staff_id, "access_log", purpose, "dpo_oversight", at)
+        for p in dict.fromkeys(person_ids)
+    ]
+    if records:
+        await ctx.repository.save(*records, actor_id=actor.staff_id)
+
+
+async def my_access_log(ctx: ApplicationContext, actor: Actor, limit: int = 200) -> list[AccessLogEntry]:
+    """What the actor read: ids, views and bases only."""
+    _reads_access_log(actor, Scope.OWN_ENTRIES)
+    async with ctx.pool.acquire() as db:
+        entries = await read_access_log(db, ctx.sealer, staff_id=actor.staff_id, limit=limit)
+    return [AccessLogEntry.of(e, with_reason=False) for e in entries]
+
+
+async def person_access_log(
+    ctx: ApplicationContext, actor: Actor, person_id: UUID, limit: int = 200
+) -> list[AccessLogEntry]:
+    """Who read this person's data, when, why and on what basis (DPO); break-glass entries flagged."""
+    _reads_access_log(actor, Scope.ALL)
+    await ctx.repository.get(ConsentRecord, consent_record_id(person_id))  # 404 or 410 first
+    await _oversight(ctx, actor, [person_id])
+    async with ctx.pool.acquire() as db:
+        entries = await read_access_log(db, ctx.sealer, person_id=person_id, limit=limit)
+    return [AccessLogEntry.of(e, with_reason=True) for e in entries]
+
+
+async def staff_access_log(
+    ctx: ApplicationContext, actor: Actor, staff_id: UUID, limit: int = 200
+) -> list[AccessLogEntry]:
+    """Whose data this staff member read (DPO); each person shown is recorded as oversight."""
+    _reads_access_log(actor, Scope.ALL)
+    await ctx.accounts.get(staff_id)  # 404 for an unknown staff member
+    async with ctx.pool.acquire() as db:
+        entries = await read_access_log(db, ctx.sealer, staff_id=staff_id, limit=limit)
+    await _oversight(ctx, actor, [e.person_id for e in entries])
+    return [AccessLogEntry.of(e, with_reason=True) for e in entries]
+
+
+async def staff_names(ctx: ApplicationContext, actor: Actor) -> list[StaffName]:
+    """Every staff member by name, for whoever reads the whole log (the DPO): whose log to open, who read."""
+    _reads_access_log(actor, Scope.ALL)
+    return [StaffName(s.staff_id, s.display_name) for s in await ctx.accounts.all()]

@@ -1,0 +1,78 @@
+"""The case file: one timeline of a person, filtered by what the reader may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain.base import Category
+from domain.office_hours import RequestCategory
+from domain.policy import Scope
+from projections.case_file import CaseFileEntry, read_case_file
+from service.application.context import Actor, ApplicationContext
+from service.application.reading import ReadGrant, ReadPurpose, open_for_reading
+
+_DIGITAL_HELP = {
+    str(c)
+    for c in (
+        RequestCategory.SOFTWARE,
+        RequestCategory.TECHNICAL_PROBLEM,
+        RequestCategory.ONLINE_PROCEDURE,
+        RequestCategory.WRITING,
+    )
+}
+
+
+class Entry(msgspec.Struct, frozen=True):
+    position: int
+    recorded_at: datetime
+    category: str
+    kind: str
+    body: dict[str, Any]
+    stream_id: UUID | None = None
+    """The case, visit, referral or record the entry belongs to (its id, never personal data)."""
+
+
+class CaseFile(msgspec.Struct, frozen=True):
+    person_id: UUID
+    break_glass: bool
+    restricted: bool
+    """Processing is restricted (Art. 18 or a pending objection): only the DPO may change anything."""
+    categories: list[str]
+    entries: list[Entry]
+
+
+async def case_file(
+    ctx: ApplicationContext,
+    actor: Actor,
+    person_id: UUID,
+    purpose: ReadPurpose = ReadPurpose.FOLLOW_UP,
+    break_glass_reason: str | None = None,
+) -> CaseFile:
+    """The person's timeline in every category the reader may read (office hours: digital help only, maybe)."""
+    grant = await open_for_reading(ctx, actor, person_id, "case_file", purpose, break_glass_reason=break_glass_reason)
+    categories = set(grant.categories) - {str(Category.ACCESS), str(Category.GDPR)}
+    if grant.may_read(Category.OFFICE_HOURS, Scope.DIGITAL_HELP_ONLY):
+        categories.add(str(Category.OFFICE_HOURS))
+    async with ctx.pool.acquire() as db:
+        entries = await read_case_file(db, ctx.sealer, person_id, frozenset(categories))
+        restricted = await db.fetchval("SELECT restricted FROM rm_directory.people WHERE person_id = $1", person_id)
+    return CaseFile(person_id, grant.break_glass, bool(restricted), sorted(grant.categories), _visible(entries, grant))
+
+
+def _visible(entries: list[CaseFileEntry], grant: ReadGrant) -> list[Entry]:
+    shown = []
+    digital_only = not grant.may_read(Category.OFFICE_HOURS) and grant.may_read(
+        Category.OFFICE_HOURS, Scope.DIGITAL_HELP_ONLY
+    )
+    for entry in entries:
+        body = entry.body
+        if entry.category == Category.OFFICE_HOURS and digital_only:
+            if entry.kind != "Visit.Helped" or body["help"]["category"] not in _DIGITAL_HELP:
+                continue
+            body = {"help": {"category": body["help"]["category"], "minutes": body["help"]["minutes"]}}
+        shown.append(Entry(entry.position, entry.recorded_at, entry.category, entry.kind, body, entry.stream_id))
+    return shown
