@@ -1,4 +1,4 @@
-"""How every command runs: idempotency, one atomic append, and bounded retries on conflict.
+"""How every command runs: idempotency, one atomic append, and retries of commands that commute.
 
 A command's ``decide`` step loads, authorises and calls the domain, and returns the
 changed aggregates with the result to answer. The result is computed before the append
@@ -8,7 +8,9 @@ what the first attempt answered, and writes nothing.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,9 +68,13 @@ async def execute(
 ) -> R:
     """Run ``decide`` and append its events atomically.
 
-    ``repeatable`` commands (a note with its own id, attendance, ...) are decided again on
-    fresh state after a conflict; others report the conflict, because the person who
-    sent them decided on a state that has since changed.
+    ``repeatable`` commands (a note with its own id, attendance, ...) commute with every
+    other change: on a conflict they are decided again on fresh state, with a jittered
+    pause, until ``ctx.conflict_deadline`` has passed, so that a burst of writers to one
+    case all get theirs. A version check the caller asked for (If-Match) still fails at
+    once: ``decide`` reloads through a repository that refuses any other version. Other
+    commands report the conflict, because the person who sent them decided on a state
+    that has since changed.
     """
     command_fingerprint = fingerprint(command, actor)
     if idempotency_key is not None:
@@ -76,8 +82,10 @@ async def execute(
         if earlier is not None:
             return msgspec.msgpack.decode(earlier.response, type=result_type)
     at = ctx.clock()
-    attempts = max(1, ctx.conflict_attempts) if repeatable else 1
-    for attempt in range(1, attempts + 1):
+    loop = asyncio.get_running_loop()
+    give_up_at = loop.time() + ctx.conflict_deadline
+    pause = 0.002
+    while True:
         decision = await decide(at)
         try:
             appended = await ctx.repository.save(
@@ -88,11 +96,12 @@ async def execute(
                 response=msgspec.msgpack.encode(decision.result),
             )
         except (ConcurrencyError, TransientStoreError):
-            if attempt == attempts:
+            if not repeatable or loop.time() >= give_up_at:
                 raise
+            await asyncio.sleep(random.uniform(0, pause))  # noqa: S311 (jitter, not a secret)
+            pause = min(pause * 2, 0.1)
             continue
         if appended.replayed:
             # The same command with the same key committed while this one was deciding.
             return msgspec.msgpack.decode(appended.response, type=result_type)
         return decision.result
-    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -15,6 +15,7 @@
     ProcessingRestrictedError              423 restricted
     DomainError (any other rule)           422 rule-broken
     IdempotencyKeyReusedError              422 idempotency-key-reused
+    the database lost or unreachable       503 unavailable       Retry-After (logged by type only)
     anything else                          500 internal-error    (logged by type only)
 
 Details name fields, ids and rules, never personal data.
@@ -26,6 +27,7 @@ import logging
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap, Scope
@@ -149,6 +151,26 @@ def _erased(request: Request[Any, Any, Any], error: Exception) -> Response[dict[
     return problem(410, "erased", "Erased", str(error), receipt_id=None if receipt_id is None else str(receipt_id))
 
 
+RETRY_AFTER_SECONDS = 5
+
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.OperatorInterventionError,  # shutting down, starting up, cancelled
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,  # the connection was closed under us
+    asyncpg.InternalClientError,  # the pool was closed under us (shutdown)
+    OSError,  # refused, reset, no socket, timed out
+)
+"""What a lost or unreachable database raises: the request may be tried again shortly."""
+
+
+def _unavailable(_: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
+    log.warning("database unavailable", extra={"event": "database_unavailable", "error_type": type(error).__name__})
+    response = problem(503, "unavailable", "Service unavailable", "the service is briefly unavailable; try again")
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _unexpected(request: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
     log.error("unexpected error", extra={"event": "internal_error", "error_type": type(error).__name__})
     return problem(500, "internal-error", "Internal error", "something went wrong on our side; it has been logged")
@@ -178,5 +200,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     IdempotencyKeyReusedError: _simple(422, "idempotency-key-reused", "Idempotency key reused"),
     WeakPasswordError: _weak_password,
     DomainError: _simple(422, "rule-broken", "Not possible"),
+    **dict.fromkeys(DATABASE_UNAVAILABLE, _unavailable),
     Exception: _unexpected,
 }

@@ -19,6 +19,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "error.rule_broken": ("Impossible : vérifiez le formulaire", "Not possible: check the form"),
     "error.restricted": ("Traitement limité", "Processing restricted"),
     "error.unexpected": ("Erreur inattendue", "Unexpected error"),
+    "error.unavailable": ("Service momentanément indisponible", "Service briefly unavailable"),
+    "error.unavailable_hint": (
+        "Réessayez dans quelques secondes. Pour retrouver ce que vous aviez saisi, revenez à la page précédente.",
+        "Try again in a few seconds. To find what you had typed, go back to the previous page.",
+    ),
     # navigation
     "nav.caseload": ("Mes dossiers", "My caseload"),
     "nav.search": ("Rechercher une personne", "Find a person"),

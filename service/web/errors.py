@@ -14,7 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 
-from service.http.problems import EXCEPTION_HANDLERS, NotSignedInError
+from service.http.problems import EXCEPTION_HANDLERS, RETRY_AFTER_SECONDS, NotSignedInError
 from service.http.security import SESSION_COOKIE
 from service.web.viewer import language_of, render
 
@@ -26,7 +26,9 @@ _TITLES = {
     410: "error.erased",
     422: "error.rule_broken",
     423: "error.restricted",
+    503: "error.unavailable",
 }
+_HINTS = {503: "error.unavailable_hint"}
 
 
 def _api_answer(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
@@ -57,14 +59,18 @@ def web_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any
         content = answer.content if isinstance(answer.content, dict) else {}
         detail = str(content.get("detail", "")) if status < 500 else ""
     fragment = bool(request.headers.get("HX-Request"))
-    return render(
+    page = render(
         "fragments/error.html" if fragment else "error.html",
         language=language_of(request),
         title=_TITLES.get(status, "error.unexpected"),
         status=status,
         detail=detail,
+        hint=_HINTS.get(status, ""),
         code=status,
     )
+    if status == 503:
+        page.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return page
 
 
 ERROR_HANDLERS: ExceptionHandlersMap = {kind: web_error for kind in EXCEPTION_HANDLERS}
