@@ -50,6 +50,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     poll_interval: Annotated[
         float, _env("SUIVI_POLL_INTERVAL", "Seconds between subscription polls when no notification arrives.")
     ] = 1.0
+    ready_max_lag_seconds: Annotated[
+        float,
+        _env(
+            "SUIVI_READY_MAX_LAG_SECONDS",
+            "Seconds a projection may leave an event unprocessed before `/ready` answers 503; "
+            "one that makes no progress for as long is shown `stalled`.",
+        ),
+    ] = 10.0
     environment: Annotated[
         Literal["production", "development"],
         _env("SUIVI_ENVIRONMENT", "Development allows session cookies over plain HTTP."),

@@ -218,9 +218,14 @@ async def _projections_command(settings: Settings, arguments: argparse.Namespace
     async with _runtime(url, key) as runtime:
         runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
         if arguments.projections_command == "status":
-            print(f"{'projection':<18} {'state':<18} {'position':>10} {'lag':>8}  error")
-            for state in await projection_states(runtime, PROJECTION_SCHEMAS):
-                print(f"{state.name:<18} {state.state:<18} {state.position:>10} {state.lag:>8}  {state.error or ''}")
+            states = await projection_states(runtime, PROJECTION_SCHEMAS, stalled_after=settings.ready_max_lag_seconds)
+            print(f"{'projection':<18} {'state':<14} {'position':>10} {'lag':>8} {'behind':>8} {'progress':>10}  error")
+            for s in states:
+                progress = "never" if s.progress_age is None else f"{_age(s.progress_age)} ago"
+                print(
+                    f"{s.name:<18} {s.state:<14} {s.position:>10} {s.lag:>8} {_age(s.behind_seconds):>8} "
+                    f"{progress:>10}  {s.error or ''}"
+                )
             return 0
         if arguments.name not in runner.projections:
             print(f"suivi: error: no projection named {arguments.name}; see suivi projections status")
@@ -228,6 +233,16 @@ async def _projections_command(settings: Settings, arguments: argparse.Namespace
         outcome = await request_rebuild(runtime, runner, arguments.name)
         print(f"suivi: projection {arguments.name}: {outcome}")
         return 0
+
+
+def _age(seconds: float) -> str:
+    """A duration as an operator reads it: 0.4s, 12s, 7m, 3h, 2d."""
+    if seconds < 10:
+        return f"{seconds:.1f}s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"
 
 
 @contextlib.asynccontextmanager

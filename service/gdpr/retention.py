@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -32,6 +33,7 @@ from service.gdpr.erasure import HoldSummary, erase, holds_of
 from service.gdpr.guard import require_dpo
 from service.gdpr.tools import ErasureTools
 from service.settings import Settings
+from service.storage.database import LOST_CONNECTION
 
 log = logging.getLogger("suivi.retention")
 
@@ -149,22 +151,40 @@ async def retention_daily(
     *,
     first_delay: float = 60.0,
     every: timedelta = timedelta(days=1),
+    retry_after: float = 30.0,
+    retry_cap: float = 3600.0,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    rng: Callable[[], float] = random.random,
 ) -> None:
     """Run retention once a day until cancelled (start it as a task in the app's lifespan).
 
-    A failed run is logged (counts and ids only) and tried again the next day.
+    A failed run (the database lost, say) never ends the task: it is logged (the error's type
+    only) and tried again after ``retry_after`` seconds, doubling up to ``retry_cap``, jittered;
+    the next day's run is counted from the run that went through.
     """
     await sleep(first_delay)
     while True:
-        try:
-            report = await run_retention(ctx, actor, tools, policy, dry_run=False)
+        delay = retry_after
+        while True:
+            try:
+                report = await run_retention(ctx, actor, tools, policy, dry_run=False)
+            except Exception as error:
+                wait = delay / 2 + rng() * delay / 2
+                log.log(
+                    logging.WARNING if isinstance(error, LOST_CONNECTION) else logging.ERROR,
+                    "retention run failed (%s); trying again in %.0f s",
+                    type(error).__name__,
+                    wait,
+                    extra={"event": "retention_failed", "error_type": type(error).__name__},
+                )
+                await sleep(wait)
+                delay = min(retry_cap, delay * 2)
+                continue
             log.info(
                 "retention: %d due, %d erased, %d under a legal hold",
                 len(report.due),
                 len(report.erased),
                 len(report.held),
             )
-        except Exception:
-            log.exception("retention run failed")
+            break
         await sleep(every.total_seconds())

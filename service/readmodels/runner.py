@@ -5,6 +5,11 @@ Every projection runs on its own: a failure stops that one, records where and wh
 advisory lock per projection makes sure that, however many workers run, exactly one
 processes a given projection at a time. A rebuild fills a shadow schema from position
 zero while the live one stays readable, then swaps the two in one transaction.
+
+A lost database is nobody's fault: the projection says it is ``reconnecting``, waits (with
+a capped, jittered backoff), takes its lock again and resumes from its committed position.
+Each batch commits only if the tracking row still holds the position it started from, so a
+worker that lost its lock without noticing can never write a batch twice.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+from collections.abc import Coroutine
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +28,7 @@ import msgspec
 
 from projections.base import Projection
 from service.storage.codec import CodecError, EventCodec
-from service.storage.database import Connection
+from service.storage.database import LOST_CONNECTION, Backoff, Connection, close_quietly, until_lost
 from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
 from service.storage.eventstore.subscription import follow
 from service.storage.runtime import Runtime
@@ -92,6 +98,22 @@ class ProjectionFailedError(Exception):
         super().__init__(f"projection {name} failed at position {position} on {topic}: {type(cause).__name__}")
 
 
+class LockLostError(ConnectionError):
+    """The connection holding a projection's advisory lock is gone, and the lock with it."""
+
+
+class OwnershipLostError(Exception):
+    """The tracking row moved on under this worker: another one owns the projection now."""
+
+
+RETRIED: tuple[type[Exception], ...] = (*LOST_CONNECTION, OwnershipLostError)
+"""What sends a projection back to take its lock again and resume, rather than stop."""
+
+_STATUS_TIMEOUT = 2.0  # seconds a best-effort status write may take while the database is away
+_STEADY_AFTER = 10.0  # an attempt that lasted this long starts the next backoff from the beginning
+_REBUILD_PENDING = ("rebuild_requested", "rebuilding")  # done once the projection runs again
+
+
 class ProjectionRunner:
     def __init__(self, runtime: Runtime, projections: list[Projection], *, batch_size: int = 1000) -> None:
         self._runtime = runtime
@@ -101,6 +123,7 @@ class ProjectionRunner:
         self._topics = {
             p.name: frozenset(self._codec.topic_of_class(c) for c in p.handled_events()) for p in projections
         }
+        self._reconnecting: set[str] = set()
 
     async def run_forever(self) -> None:
         """Keep every projection up to date until cancelled."""
@@ -133,6 +156,41 @@ class ProjectionRunner:
         return cursor
 
     async def _own_and_run(self, projection: Projection) -> None:
+        """Own the projection and run it; after a lost connection, take it up again, for ever."""
+        backoff = Backoff()
+        loop = asyncio.get_running_loop()
+        while True:
+            started = loop.time()
+            try:
+                await self._own_and_run_once(projection)
+            except ProjectionFailedError as failure:
+                log.error("%s", failure)
+                return
+            except RETRIED as error:
+                if loop.time() - started > _STEADY_AFTER:
+                    backoff.reset()
+                delay = backoff.next()
+                message = f"projection {projection.name} reconnecting after {type(error).__name__}"
+                # Said once per outage; each further attempt only at debug level.
+                first = projection.name not in self._reconnecting
+                self._reconnecting.add(projection.name)
+                log.log(
+                    logging.WARNING if first else logging.DEBUG,
+                    "%s; trying again in %.2f s",
+                    message,
+                    delay,
+                    extra={"event": "projection_reconnecting", "projection": projection.name},
+                )
+                await self._try_set_status(projection.name, "reconnecting", message)
+                await asyncio.sleep(delay)
+            except Exception as error:
+                # Neither an event's fault nor a lost connection (a missing schema, say): this projection's alone.
+                message = f"projection {projection.name} stopped: {type(error).__name__}"
+                log.error("%s", message)
+                await self._try_set_status(projection.name, "failed", message)
+                return
+
+    async def _own_and_run_once(self, projection: Projection) -> None:
         lock = lock_key(projection.name)
         # The lock lives as long as its own connection (not a pooled one): if this process
         # dies, PostgreSQL releases it and another worker takes the projection over.
@@ -141,23 +199,26 @@ class ProjectionRunner:
             while not await holder.fetchval("SELECT pg_try_advisory_lock($1)", lock):  # noqa: ASYNC110
                 # Another worker owns this projection; take over if it stops.
                 await asyncio.sleep(self._runtime.poll_interval * 5)
-            try:
-                await self._run(projection)
-            except ProjectionFailedError as failure:
-                log.error("%s", failure)
-            except Exception as error:
-                # Not an event's fault (a lost connection, say): still this projection's alone, and reported.
-                message = f"projection {projection.name} stopped: {type(error).__name__}"
-                log.error("%s", message)
-                with contextlib.suppress(Exception):
-                    await self._set_status(projection.name, "failed", message)
+            # The lock goes with its connection: once that is lost, so is the right to write.
+            watch = until_lost(holder, ping_every=max(self._runtime.poll_interval * 5, 1.0))
+            await _until_first_ends(self._run(projection), watch, lost=LockLostError(projection.name))
         finally:
-            await holder.close()
+            await close_quietly(holder)
 
     async def _run(self, projection: Projection) -> None:
         """Tail the log for one projection; when a rebuild is asked for, do it, then tail on from there."""
-        await self._set_status(projection.name, "running")
-        cursor = await self._cursor(projection.schema)
+        if await self._status_of(projection.name) in _REBUILD_PENDING:
+            cursor = await self.rebuild(projection.name)  # asked for, or cut short, while it was not running
+        else:
+            await self._set_status(projection.name, "running")
+            cursor = await self._cursor(projection.schema)
+        if projection.name in self._reconnecting:
+            self._reconnecting.discard(projection.name)
+            log.info(
+                "projection %s resumed",
+                projection.name,
+                extra={"event": "projection_resumed", "projection": projection.name},
+            )
         while True:
             cursor = await self._project(projection, projection.schema, cursor, tail=True)
             cursor = await self.rebuild(projection.name)  # tailing stops only when one is requested
@@ -181,11 +242,13 @@ class ProjectionRunner:
         )
         async with contextlib.aclosing(batches):
             async for batch in batches:
-                cursor = await self._step(projection, schema, batch)
+                cursor = await self._step(projection, schema, batch, cursor)
         return cursor
 
-    async def _step(self, projection: Projection, schema: str, batch: list[RecordedEvent]) -> LogCursor:
-        """Apply a batch and its tracking position in one transaction."""
+    async def _step(
+        self, projection: Projection, schema: str, batch: list[RecordedEvent], cursor: LogCursor
+    ) -> LogCursor:
+        """Apply a batch and its tracking position in one transaction (``cursor``: where the batch starts)."""
         envelopes = []
         for recorded in batch:
             try:
@@ -195,7 +258,9 @@ class ProjectionRunner:
                 await self._set_status(projection.name, "failed", str(failure))
                 raise failure from None
         try:
-            await self._apply(projection, schema, envelopes, batch[-1].cursor)
+            await self._apply(projection, schema, envelopes, cursor, batch[-1].cursor)
+        except RETRIED:
+            raise  # not the events' fault: the batch is applied again once the database is back
         except Exception:
             # Writes were batched, so the event at fault is not known yet: replay the batch one
             # write at a time (and roll it back again) to name it.
@@ -205,22 +270,34 @@ class ProjectionRunner:
         return batch[-1].cursor
 
     async def _apply(
-        self, projection: Projection, schema: str, envelopes: list[ProjectedEvent], last: LogCursor
+        self,
+        projection: Projection,
+        schema: str,
+        envelopes: list[ProjectedEvent],
+        first: LogCursor,
+        last: LogCursor,
     ) -> None:
         async with self._runtime.pool.acquire() as connection, connection.transaction():
             await connection.execute(f"SET LOCAL search_path TO {schema}, public")
+            # First, so that the row is locked before any write: the position moves from ``first``
+            # to ``last`` only if it still is at ``first`` (else another worker has moved it).
+            moved = await connection.execute(
+                """INSERT INTO tracking (transaction_id, position, progressed_at) VALUES ($1, $2, now())
+                   ON CONFLICT (singleton) DO UPDATE SET transaction_id = $1, position = $2, progressed_at = now()
+                   WHERE tracking.transaction_id = $3 AND tracking.position = $4""",
+                last.transaction_id,
+                last.position,
+                first.transaction_id,
+                first.position,
+            )
+            if moved.endswith(" 0"):
+                raise OwnershipLostError(f"projection {projection.name}: the tracking row moved on")
             projection.begin()
             writer = BatchWriter(connection)
             for envelope in envelopes:
                 await projection.apply(writer, envelope)
             await projection.flush(writer)
             await writer.flush()
-            await connection.execute(
-                """INSERT INTO tracking (transaction_id, position) VALUES ($1, $2)
-                   ON CONFLICT (singleton) DO UPDATE SET transaction_id = $1, position = $2""",
-                last.transaction_id,
-                last.position,
-            )
 
     async def _locate_failure(
         self, projection: Projection, schema: str, envelopes: list[ProjectedEvent]
@@ -276,15 +353,57 @@ class ProjectionRunner:
                 error,
             )
 
-    async def _rebuild_requested(self, name: str) -> bool:
+    async def _try_set_status(self, name: str, state: str, error: str) -> None:
+        """Record the state if the database can be reached soon; never fail for it.
+
+        ``reconnecting`` leaves a pending rebuild recorded: it is done once the projection runs again.
+        """
+        kept = list(_REBUILD_PENDING) if state == "reconnecting" else []
+
+        async def record() -> None:
+            async with self._runtime.pool.acquire() as connection:
+                await connection.execute(
+                    """INSERT INTO projection_status (name, state, error) VALUES ($1, $2, $3)
+                       ON CONFLICT (name) DO UPDATE SET state = $2, error = $3, updated_at = now()
+                       WHERE projection_status.state <> ALL($4::text[])""",
+                    name,
+                    state,
+                    error,
+                    kept,
+                )
+
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(record(), _STATUS_TIMEOUT)
+
+    async def _status_of(self, name: str) -> str | None:
         async with self._runtime.pool.acquire() as connection:
             state = await connection.fetchval("SELECT state FROM projection_status WHERE name = $1", name)
-        return bool(state == "rebuild_requested")
+        return None if state is None else str(state)
+
+    async def _rebuild_requested(self, name: str) -> bool:
+        return await self._status_of(name) == "rebuild_requested"
 
 
 async def _tables(connection: Connection, schema: str) -> list[str]:
     rows = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename", schema)
     return [row["tablename"] for row in rows]
+
+
+async def _until_first_ends(
+    work: Coroutine[Any, Any, None], watch: Coroutine[Any, Any, None], *, lost: Exception
+) -> None:
+    """Run ``work`` while ``watch`` has not returned; if it returns first, stop the work and raise ``lost``."""
+    working = asyncio.ensure_future(work)
+    watching = asyncio.ensure_future(watch)
+    try:
+        await asyncio.wait((working, watching), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        working.cancel()
+        watching.cancel()
+        await asyncio.gather(working, watching, return_exceptions=True)
+    if working.done() and not working.cancelled():
+        return working.result()  # its own end or error comes first (an event at fault, say)
+    raise lost
 
 
 def lock_key(name: str) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -41,3 +43,83 @@ async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asy
     pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, reset=_keep_session)
     assert pool is not None
     return pool
+
+
+LOST_CONNECTION: tuple[type[Exception], ...] = (
+    asyncpg.PostgresConnectionError,  # includes "the connection was closed in the middle of an operation"
+    asyncpg.OperatorInterventionError,  # shutting down, starting up, in recovery, cancelled
+    asyncpg.TooManyConnectionsError,
+    asyncpg.InterfaceError,  # a connection closed under us
+    # A session the server ended (FATAL, then the socket closes) that was used in between: asyncpg
+    # finds its protocol still waiting for the end of that error. Also: a pool closed under us.
+    asyncpg.InternalClientError,
+    OSError,  # refused, reset, no socket (FileNotFoundError), timed out
+)
+"""What a lost or unreachable database raises: the work that met it is tried again, never given up."""
+
+
+class Backoff:
+    """Delays between attempts to reach the database: doubling from ``first`` up to ``cap``, jittered.
+
+    Each delay is drawn between half and all of the current step, so that the tasks of a
+    process (and the processes of a deployment) do not all knock at once when it comes back.
+    """
+
+    def __init__(self, first: float = 0.1, cap: float = 2.0, *, rng: Callable[[], float] = random.random) -> None:
+        self.first = first
+        self.cap = cap
+        self._rng = rng
+        self._step = first
+
+    def next(self) -> float:
+        step = self._step
+        self._step = min(self.cap, step * 2)
+        return step / 2 + self._rng() * step / 2
+
+    def reset(self) -> None:
+        self._step = self.first
+
+
+async def until_lost(
+    connection: asyncpg.Connection,
+    *,
+    ping_every: float,
+    ping_timeout: float = 10.0,
+    lock: asyncio.Lock | None = None,
+) -> None:
+    """Return once ``connection`` is lost: at once when it closes, or when a ping fails or goes unanswered.
+
+    A server that shuts down or crashes closes its sockets, and asyncpg says so straight away; the
+    ping (taken under ``lock``, when others use the connection too) finds a silent network failure.
+    """
+    lost = asyncio.Event()
+
+    def on_terminated(_: object) -> None:
+        lost.set()
+
+    connection.add_termination_listener(on_terminated)
+    try:
+        while not connection.is_closed():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(lost.wait(), ping_every)
+                return
+            try:
+                async with lock or contextlib.nullcontext():
+                    await asyncio.wait_for(connection.fetchval("SELECT 1"), ping_timeout)
+            except LOST_CONNECTION:
+                return
+    finally:
+        connection.remove_termination_listener(on_terminated)
+
+
+async def close_quietly(connection: asyncpg.Connection | None, *, grace: float = 2.0) -> None:
+    """Close a connection that may already be dead, without waiting long for it."""
+    if connection is None or connection.is_closed():
+        return
+    try:
+        await connection.close(timeout=grace)
+    except Exception:
+        connection.terminate()
+    except BaseException:  # cancelled meanwhile: still leave no connection open
+        connection.terminate()
+        raise

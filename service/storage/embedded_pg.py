@@ -13,8 +13,10 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 
 def _find_install_root() -> Path:
@@ -39,6 +41,8 @@ class EmbeddedPostgres:
     pgdata: Path
     socket_dir: Path
     owned: bool  # False when we attached to a server another process started
+    options: str = ""
+    """The server options it was started with, to start it again the same way."""
 
     @property
     def url(self) -> str:
@@ -50,11 +54,23 @@ class EmbeddedPostgres:
         _run(["pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "stop"], check=False)
         shutil.rmtree(self.socket_dir, ignore_errors=True)
 
+    def halt(self, mode: Literal["smart", "fast", "immediate"] = "fast") -> None:
+        """Stop the server but keep its socket directory, so that ``resume`` brings it back at the same URL.
 
-def start(data_dir: Path, *, durable: bool = True) -> EmbeddedPostgres:
+        For tests of outages: ``immediate`` is a crash (the next start runs crash recovery).
+        """
+        _run(["pg_ctl", "-D", str(self.pgdata), "-m", mode, "-w", "-t", "60", "stop"])
+
+    def resume(self) -> None:
+        """Start a halted server again, with the same options and socket directory."""
+        _launch(self.pgdata, self.options)
+
+
+def start(data_dir: Path, *, durable: bool = True, settings: Mapping[str, str] | None = None) -> EmbeddedPostgres:
     """Initialise the cluster if needed and start it, or attach to one already running.
 
-    ``durable=False`` turns off fsync: only for throw-away test clusters.
+    ``durable=False`` turns off fsync and waiting for WAL at commit: only for throw-away test
+    clusters. ``settings`` are more server settings (``-c name=value``).
     """
     pgdata = data_dir.resolve() / "pgdata"
     _prepare_directory(data_dir.resolve(), pgdata)
@@ -80,6 +96,12 @@ def start(data_dir: Path, *, durable: bool = True) -> EmbeddedPostgres:
     options = f"-h '' -k {socket_dir} -p {SOCKET_PORT}"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
+    _launch(pgdata, options)
+    return EmbeddedPostgres(pgdata, socket_dir, owned=True, options=options)
+
+
+def _launch(pgdata: Path, options: str) -> None:
     log = pgdata / "server.log"
     completed = _run(
         ["pg_ctl", "-D", str(pgdata), "-o", options, "-l", str(log), "-w", "-t", "60", "start"], check=False
@@ -87,7 +109,6 @@ def start(data_dir: Path, *, durable: bool = True) -> EmbeddedPostgres:
     if completed.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else completed.stderr
         raise EmbeddedPostgresError(f"embedded PostgreSQL did not start:\n{tail}")
-    return EmbeddedPostgres(pgdata, socket_dir, owned=True)
 
 
 def binary(name: str) -> Path:

@@ -1,8 +1,13 @@
-"""The composed infrastructure one process needs: pool, key store, event store, notifier."""
+"""The composed infrastructure one process needs: pool, key store, event store, notifier.
+
+The pools open new connections as they need them, and the LISTEN connection (``Listener``)
+reconnects by itself, so a database that goes away and comes back needs no restart here.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,7 +16,7 @@ import asyncpg
 
 from service.storage.database import create_pool
 from service.storage.eventstore.store import Clock, PostgresEventStore
-from service.storage.eventstore.subscription import LogNotifier
+from service.storage.eventstore.subscription import Listener, LogNotifier
 from service.storage.keys.master_key import MasterKey
 from service.storage.keys.subject_keys import KEY_ERASED_CHANNEL, KeyStore
 
@@ -24,6 +29,7 @@ class Runtime:
     store: PostgresEventStore
     notifier: LogNotifier
     poll_interval: float
+    listener: Listener | None = None
 
 
 @contextlib.asynccontextmanager
@@ -40,20 +46,29 @@ async def open_runtime(
     # The key store has its own connections: code holding a pooled connection may need a key,
     # and must never wait for the pool it is itself holding on to.
     key_pool = await create_pool(url, min_size=1, max_size=4)
-    listener: asyncpg.Connection | None = None
+    listener = Listener(url, ping_every=max(5 * poll_interval, 1.0))
     notifier = LogNotifier()
     try:
         keys = KeyStore(key_pool, master_key, cache_size=key_cache_size)
         await keys.check_master_key()
         await keys.reapply_erasure_ledger()
-        listener = await asyncpg.connect(url)
-        await listener.add_listener(KEY_ERASED_CHANNEL, keys.on_key_erased)
+        await listener.listen(KEY_ERASED_CHANNEL, keys.on_key_erased)
+        # An erasure made elsewhere while the connection was down sent a NOTIFY nobody heard.
+        listener.on_reconnect(functools.partial(_forget_erased_keys, key_pool, keys))
+        await listener.open()
         notifier = LogNotifier(pool, listener)
         store = PostgresEventStore(pool, keys, clock=clock, on_append=notifier.appended)
-        yield Runtime(url, pool, keys, store, notifier, poll_interval)
+        yield Runtime(url, pool, keys, store, notifier, poll_interval, listener)
     finally:
         await notifier.close()
-        if listener is not None:
-            await listener.close()
+        await listener.close()
         await pool.close()
         await key_pool.close()
+
+
+async def _forget_erased_keys(key_pool: asyncpg.Pool, keys: KeyStore) -> None:
+    """Drop from the key cache every subject the erasure ledger names (the notifications may have been missed)."""
+    async with key_pool.acquire() as connection:
+        rows = await connection.fetch("SELECT subject_id FROM erasure_ledger")
+    for row in rows:
+        keys.forget(row["subject_id"])
