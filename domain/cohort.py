@@ -150,14 +150,14 @@ class Cohort(SuiviAggregate):
     ) -> "Cohort":
         """Schedule a cohort; session days default to the weekdays of the period."""
         if ends_on < starts_on:
-            raise InvalidValueError("a cohort cannot end before it starts")
+            raise InvalidValueError("a cohort cannot end before it starts", field="ends_on")
         if capacity < 1:
             raise InvalidValueError("a cohort needs at least one seat")
         if not 0 < hours_per_day <= 24:
             raise InvalidValueError("hours per day must be between 1 and 24")
         days = weekdays_between(starts_on, ends_on) if session_days is None else tuple(sorted(set(session_days)))
         if not days or days[0] < starts_on or days[-1] > ends_on:
-            raise InvalidValueError("session days must fall within the cohort dates")
+            raise InvalidValueError("session days must fall within the cohort dates", field="session_days")
         return cls._create(
             cls.Scheduled,
             id=cohort_id,

@@ -13,7 +13,15 @@ class DomainError(Exception):
 
 
 class InvalidValueError(DomainError):
-    """A command argument is outside the values the domain accepts."""
+    """A command argument is outside the values the domain accepts.
+
+    ``field`` names the command's field to blame when there is one (``session_days``), so
+    that the answer can point at it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NaiveTimestampError(InvalidValueError):

@@ -104,7 +104,7 @@ async def assignable_social_worker(ctx: ApplicationContext, actor: Actor, staff_
     except StaffNotFoundError:
         member = None
     if member is None or not member.active or Role.SOCIAL_WORKER not in member.roles:
-        raise InvalidValueError("social_worker_id must name an active social worker")
+        raise InvalidValueError("social_worker_id must name an active social worker", field="social_worker_id")
     return staff_id
 
 

@@ -27,13 +27,14 @@ from service.gdpr.retention import RetentionPolicy, run_retention
 from service.gdpr.tools import ErasureTools
 from service.settings import Settings
 from service.storage.database import database_url
+from service.storage.erasures import PersonErasedGoneError
 from service.storage.keys import master_key
 from service.storage.migrations import migrate
 from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 from service.storage.runtime import open_runtime
 
 COMMANDS = ("restore-check", "receipt", "retention", "record-of-processing", "export", "erase", "requests")
-EXPECTED_ERRORS = (DomainError, AggregateNotFoundError, AggregateErasedError, receipts.PersonErasedGoneError)
+EXPECTED_ERRORS = (DomainError, AggregateNotFoundError, AggregateErasedError, PersonErasedGoneError)
 
 
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

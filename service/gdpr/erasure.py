@@ -31,8 +31,9 @@ from domain.person import LegalBasis, LegalHoldError, Person
 from service.application.context import Actor, ApplicationContext
 from service.gdpr import purge
 from service.gdpr.guard import require_dpo
-from service.gdpr.receipts import ErasureReceipt, is_erased, receipt_for, sign, store_receipt
+from service.gdpr.receipts import ErasureReceipt, receipt_for, sign, store_receipt
 from service.gdpr.tools import ErasureTools, LedgerEntry
+from service.storage.erasures import is_erased
 from service.storage.eventstore.records import ConcurrencyError, NewEvent
 from service.storage.eventstore.tamper import write_checkpoint
 

@@ -31,7 +31,7 @@ from service.gdpr.export_model import (
     SubjectExport,
 )
 from service.gdpr.guard import require_dpo
-from service.gdpr.receipts import ensure_not_erased
+from service.storage.erasures import ensure_not_erased
 from service.storage.eventstore.records import RecordedEvent
 from service.storage.repository import AggregateNotFoundError
 

@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from service.gdpr.tools import ErasureSigner
 from service.storage.database import Connection
-from service.storage.repository import AggregateErasedError
 
 RECEIPT_FORMAT = "suivi.erasure-receipt"
 
@@ -45,19 +44,6 @@ class ErasureReceipt(msgspec.Struct, frozen=True, kw_only=True):
 
 class ReceiptInvalidError(Exception):
     """The receipt's signature does not match its contents or the expected key."""
-
-
-class PersonErasedGoneError(AggregateErasedError):
-    """The person was erased: answer 410 Gone, naming the receipt.
-
-    An ``AggregateErasedError`` like the others, so code that skips erased people skips these too.
-    """
-
-    def __init__(self, person_id: UUID, receipt_id: UUID | None) -> None:
-        super().__init__(person_id)
-        self.args = (f"person {person_id} was erased (receipt {receipt_id})",)
-        self.person_id = person_id
-        self.receipt_id = receipt_id
 
 
 def _message(receipt: ErasureReceipt) -> bytes:
@@ -107,17 +93,3 @@ async def receipt_for(pool: asyncpg.Pool, person_id: UUID) -> ErasureReceipt | N
     async with pool.acquire() as connection:
         document = await connection.fetchval("SELECT document FROM erasure_receipts WHERE person_id = $1", person_id)
     return None if document is None else msgspec.json.decode(document, type=ErasureReceipt)
-
-
-async def is_erased(pool: asyncpg.Pool, person_id: UUID) -> bool:
-    async with pool.acquire() as connection:
-        return bool(
-            await connection.fetchval("SELECT EXISTS (SELECT 1 FROM erasure_ledger WHERE subject_id = $1)", person_id)
-        )
-
-
-async def ensure_not_erased(pool: asyncpg.Pool, person_id: UUID) -> None:
-    """Raise PersonErasedGoneError (410) when the person was erased."""
-    if await is_erased(pool, person_id):
-        receipt = await receipt_for(pool, person_id)
-        raise PersonErasedGoneError(person_id, None if receipt is None else receipt.receipt_id)

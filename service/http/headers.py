@@ -12,11 +12,27 @@ from litestar.params import HeaderParameter
 from service.application.context import ApplicationContext
 from service.http.problems import BadRequestError
 
-IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key")]
-IfMatch = Annotated[str | None, HeaderParameter(name="If-Match")]
+_KEY_PATTERN = r"^[A-Za-z0-9._:-]{8,128}$"
+_VERSION_PATTERN = r'^(?:W/)?"?(\d{1,9})"?$'
+_KEY = re.compile(_KEY_PATTERN)
+_VERSION = re.compile(_VERSION_PATTERN)
 
-_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
-_VERSION = re.compile(r'^(?:W/)?"?(\d{1,9})"?$')
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        pattern=_KEY_PATTERN,
+        description="Makes the command safe to retry: a retry with the same key answers the first answer.",
+    ),
+]
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match",
+        pattern=_VERSION_PATTERN,
+        description='The version the change is based on ("3", from the ETag); a stale one answers 409.',
+    ),
+]
 
 
 def idempotency_key(raw: str | None) -> str | None:

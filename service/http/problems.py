@@ -1,7 +1,8 @@
 """Every error a client can cause, mapped once to an RFC 9457 problem (application/problem+json).
 
-    ValidationException (litestar)         422 invalid-request   errors: [{field, message}]
+    ValidationException (litestar)         422 invalid-request   errors: [{field, source, message}]
     malformed body, bad path or header     400 bad-request
+    an unsupported method                  405 method-not-allowed  Allow
     NotSignedInError                       401 not-signed-in
     SignInRefusedError                     401 sign-in-refused
     NotAuthorisedError, CsrfError, ...     403 forbidden
@@ -13,33 +14,37 @@
     PersonErasedGoneError                  410 erased            receipt_id
     AggregateErased, PersonErased, ...     410 erased            receipt_id (found by find_erasure_receipt)
     ProcessingRestrictedError              423 restricted
+    InvalidValueError naming its field     422 rule-broken       errors: [{field, source, message}]
     DomainError (any other rule)           422 rule-broken
     IdempotencyKeyReusedError              422 idempotency-key-reused
-    the database lost or unreachable       503 unavailable       Retry-After (logged by type only)
+    the database lost or unreachable,      503 unavailable       Retry-After (logged by type only)
+    TransientStoreError (deadlock, ...)
     anything else                          500 internal-error    (logged by type only)
 
-Details name fields, ids and rules, never personal data.
+Details name fields, ids and rules, never personal data. :class:`Problem` is the shape of
+every body, as the OpenAPI document states it (``service/http/openapi.py``).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap, Scope
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidValueError
 from domain.person import LegalHoldError, PersonErasedError, ProcessingRestrictedError
 from service.application.errors import NotAuthorisedError
 from service.gdpr.erasure import ErasureRefusedError
-from service.gdpr.receipts import PersonErasedGoneError
 from service.staff.accounts import SignInRefusedError, StaffNotFoundError, StaleStaffVersionError, UsernameTakenError
 from service.staff.passwords import WeakPasswordError
-from service.storage.eventstore.records import ConcurrencyError, IdempotencyKeyReusedError
+from service.storage.erasures import PersonErasedGoneError
+from service.storage.eventstore.records import ConcurrencyError, IdempotencyKeyReusedError, TransientStoreError
 from service.storage.keys.subject_keys import SubjectErasedError
 from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
@@ -65,14 +70,56 @@ class BadRequestError(Exception):
     """A header or parameter the client sent cannot be used. The message names it."""
 
 
+class FieldProblem(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One field to blame: its name, where it was sent, and what is wrong with it."""
+
+    field: str
+    source: Literal["body", "query", "path", "header", "cookie"] | None
+    message: str | None
+
+
+class HeldBy(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    hold_id: UUID
+    basis: str
+
+
+class Problem(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """An RFC 9457 problem: what every error answer holds (``application/problem+json``).
+
+    Only the extensions listed here ever appear; each comes with the problems that have it.
+    """
+
+    type: Annotated[str, msgspec.Meta(pattern=r"^/problems/[a-z-]+$", examples=["/problems/not-found"])]
+    title: str
+    status: Annotated[int, msgspec.Meta(ge=400, le=599)]
+    detail: str
+    errors: list[FieldProblem] | msgspec.UnsetType = msgspec.UNSET
+    """invalid-request and rule-broken: each field to blame."""
+    current_version: int | msgspec.UnsetType = msgspec.UNSET
+    """conflict: the version to send in If-Match after reading the current state again."""
+    receipt_id: UUID | msgspec.UnsetType | None = msgspec.UNSET
+    """erased: the erasure receipt, when one was found."""
+    legal_holds: list[HeldBy] | msgspec.UnsetType = msgspec.UNSET
+    """legal-hold on an erasure: the holds that refuse it."""
+
+
 def problem(status: int, slug: str, title: str, detail: str, **extensions: Any) -> Response[dict[str, Any]]:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail, **extensions}
     return Response(body, status_code=status, media_type=MEDIA_TYPE)
 
 
+_HEADERS = {"key": "Idempotency-Key", "if_match": "If-Match"}
+"""Litestar names a header by the parameter that takes it (``service.http.deps``, the command handlers)."""
+
+
+def _field(item: dict[str, Any]) -> str:
+    key = str(item.get("key") or "body")
+    return _HEADERS.get(key, key) if item.get("source") == "header" else key
+
+
 def _validation(_: Request[Any, Any, Any], error: ValidationException) -> Response[dict[str, Any]]:
     errors = [
-        {"field": item.get("key") or "body", "source": item.get("source"), "message": item.get("message")}
+        {"field": _field(item), "source": item.get("source"), "message": item.get("message")}
         for item in (error.extra if isinstance(error.extra, list) else [])
         if isinstance(item, dict)
     ]
@@ -82,11 +129,33 @@ def _validation(_: Request[Any, Any, Any], error: ValidationException) -> Respon
     return problem(422, "invalid-request", "Invalid request", f"invalid field(s): {fields}", errors=errors)
 
 
+_HTTP_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request too large",
+    415: "Unsupported media type",
+}
+
+
 def _http(_: Request[Any, Any, Any], error: HTTPException) -> Response[dict[str, Any]]:
-    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Request too large"}
+    """Litestar's own refusals; their headers stay (a 405 lists the methods the path has in ``Allow``)."""
     status = error.status_code
-    slug = titles.get(status, "error").lower().replace(" ", "-")
-    return problem(status, slug, titles.get(status, "Error"), str(error.detail))
+    title = _HTTP_TITLES.get(status, "Error")
+    response = problem(status, title.lower().replace(" ", "-"), title, str(error.detail))
+    for name, value in (error.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _rule_broken(request: Request[Any, Any, Any], error: DomainError) -> Response[dict[str, Any]]:
+    """A rule of the domain; when one field is to blame, it is named as a validation error names it."""
+    field = error.field if isinstance(error, InvalidValueError) else None
+    if field is None:
+        return problem(422, "rule-broken", "Not possible", str(error))
+    source = "query" if field in request.query_params else "body"
+    blamed = [{"field": field, "source": source, "message": str(error)}]
+    return problem(422, "rule-broken", "Not possible", str(error), errors=blamed)
 
 
 def _simple(status: int, slug: str, title: str) -> Any:
@@ -159,9 +228,15 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.TooManyConnectionsError,
     asyncpg.InterfaceError,  # the connection was closed under us
     asyncpg.InternalClientError,  # the pool was closed under us (shutdown)
-    OSError,  # refused, reset, no socket, timed out
+    ConnectionError,  # refused, reset
+    FileNotFoundError,  # the server's Unix socket is gone (the embedded server is stopped)
+    TimeoutError,  # no connection to be had in time
+    TransientStoreError,  # a deadlock or serialization failure that outlived the command's retries
 )
-"""What a lost or unreachable database raises: the request may be tried again shortly."""
+"""What a lost or unreachable database raises: the request may be tried again shortly.
+
+Other I/O errors (a full disk, a permission refused) are not the database's and answer 500.
+"""
 
 
 def _unavailable(_: Request[Any, Any, Any], error: Exception) -> Response[dict[str, Any]]:
@@ -199,7 +274,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ProcessingRestrictedError: _simple(423, "restricted", "Processing restricted"),
     IdempotencyKeyReusedError: _simple(422, "idempotency-key-reused", "Idempotency key reused"),
     WeakPasswordError: _weak_password,
-    DomainError: _simple(422, "rule-broken", "Not possible"),
+    DomainError: _rule_broken,
     **dict.fromkeys(DATABASE_UNAVAILABLE, _unavailable),
     Exception: _unexpected,
 }

@@ -64,7 +64,7 @@ from service.application.training import (
 from service.gdpr.erasure import erase
 from service.gdpr.export import export_person
 from service.gdpr.html import export_html
-from service.gdpr.receipts import PersonErasedGoneError, ReceiptInvalidError, encode, receipt_for, verify_receipt
+from service.gdpr.receipts import ReceiptInvalidError, encode, receipt_for, verify_receipt
 from service.gdpr.requests import (
     AnswerRequest,
     ExtendDeadline,
@@ -73,6 +73,7 @@ from service.gdpr.requests import (
     extend_deadline,
     receive_request,
 )
+from service.storage.erasures import PersonErasedGoneError
 from service.storage.eventstore.tamper import verify
 from tests.conftest import catch_up_all, dump
 

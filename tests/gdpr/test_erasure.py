@@ -11,8 +11,9 @@ from service.application.errors import NotAuthorisedError
 from service.application.gdpr import LiftLegalHold, PlaceLegalHold, lift_legal_hold, place_legal_hold
 from service.gdpr.erasure import ErasureRefusedError, erase, plan_erasure
 from service.gdpr.export import export_person
-from service.gdpr.receipts import PersonErasedGoneError, ensure_not_erased, receipt_for
+from service.gdpr.receipts import receipt_for
 from service.gdpr.restore import restore_check
+from service.storage.erasures import PersonErasedGoneError, ensure_not_erased
 from service.storage.repository import AggregateErasedError
 from tests.application.support import register
 from tests.conftest import catch_up_all

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Router
+from litestar.routes import HTTPRoute
+
 from service.http.routes import (
     access_log,
     auth,
@@ -37,3 +40,20 @@ ALL_ROUTES += [
     *statistics.ROUTES,
 ]
 ALL_ROUTES += [*dpo_requests.ROUTES, *dpo_erasure.ROUTES, *dpo_people.ROUTES, *dpo.ROUTES]
+
+
+def _answering_options_for_every_method(router: Router) -> Router:
+    """Litestar answers OPTIONS on a path with the methods of the first handler registered there.
+
+    Its OPTIONS handler is made with the path's first route and kept when a second handler joins
+    the path (``GET`` and ``POST /staff``), so ``Allow`` would leave the second one out. Each
+    route is made again here from its own handlers, with an OPTIONS handler that sees them all.
+    """
+    for index, route in enumerate(router.routes):
+        if isinstance(route, HTTPRoute):
+            handlers = [handler for handler in route.route_handlers if handler.http_methods != {"OPTIONS"}]
+            router.routes[index] = HTTPRoute(path=route.path, route_handlers=handlers)
+    return router
+
+
+ALL_ROUTES = [_answering_options_for_every_method(r) if isinstance(r, Router) else r for r in ALL_ROUTES]

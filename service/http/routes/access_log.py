@@ -18,6 +18,7 @@ from service.application.context import Actor, ApplicationContext
 from service.application.views import access_log
 from service.application.views.access_log import AccessLogEntry
 from service.http.guards import requires
+from service.http.openapi import area
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500)]
 
@@ -60,5 +61,6 @@ ROUTES = [
         route_handlers=[person_access_log, staff_access_log],
         guards=[requires(Role.DPO)],
         tags=["access log"],
+        opt=area(people=True),
     ),
 ]

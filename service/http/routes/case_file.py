@@ -12,6 +12,7 @@ from service.application.context import Actor, ApplicationContext
 from service.application.reading import ReadPurpose
 from service.application.views import case_file as views
 from service.application.views.case_file import CaseFile
+from service.http.openapi import area
 from service.http.wire import Request, ShortText
 
 
@@ -43,5 +44,10 @@ async def case_file_break_glass(
 
 
 ROUTES = [
-    Router("/people/{person_id:uuid}/file", route_handlers=[case_file, case_file_break_glass], tags=["case file"])
+    Router(
+        "/people/{person_id:uuid}/file",
+        route_handlers=[case_file, case_file_break_glass],
+        tags=["case file"],
+        opt=area(people=True),
+    )
 ]

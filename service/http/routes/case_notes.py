@@ -29,6 +29,7 @@ from service.application.case_notes import (
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.routes.cases import OnCase, case_changed
 from service.http.wire import Changed, LongText, ShortText
 
@@ -123,5 +124,6 @@ ROUTES = [
         route_handlers=[note, follow_up, follow_up_done, document],
         guards=[requires(Role.SOCIAL_WORKER)],
         tags=["cases"],
+        opt=area(people=True, restricted=True),
     )
 ]

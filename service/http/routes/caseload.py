@@ -9,6 +9,7 @@ from domain.policy import Role
 from service.application.context import Actor, ApplicationContext
 from service.application.views.caseload import Caseload, caseload
 from service.http.guards import requires
+from service.http.openapi import area
 
 
 @get("/")
@@ -18,4 +19,12 @@ async def my_caseload(ctx: NamedDependency[ApplicationContext], actor: NamedDepe
 
 
 # A caseload is a social worker's; the view still opens (and records) each person shown.
-ROUTES = [Router("/caseload", route_handlers=[my_caseload], guards=[requires(Role.SOCIAL_WORKER)], tags=["caseload"])]
+ROUTES = [
+    Router(
+        "/caseload",
+        route_handlers=[my_caseload],
+        guards=[requires(Role.SOCIAL_WORKER)],
+        tags=["caseload"],
+        opt=area(people=True),
+    )
+]

@@ -29,6 +29,7 @@ from service.application.cases import (
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.wire import Changed, LongText, Request, ShortText, changed
 
 
@@ -70,6 +71,10 @@ def case_changed(outcome: CaseChanged, status: int = 200, **ids: UUID) -> Respon
 
 @post("/")
 async def open_new_case(data: JSONBody[NewCase], command: NamedDependency[Command]) -> Response[Changed]:
+    """Open a case, followed by ``social_worker_id`` (the signed-in social worker by default).
+
+    ``social_worker_id`` must name an active social worker: otherwise 422, naming it.
+    """
     worker = command.actor.staff_id if data.social_worker_id is None else data.social_worker_id
     opening = OpenCase(data.person_id, data.domain, worker, data.summary)
     outcome = await open_case(command.ctx, command.actor, opening, idempotency_key=command.idempotency_key)
@@ -80,6 +85,7 @@ async def open_new_case(data: JSONBody[NewCase], command: NamedDependency[Comman
 async def reassign(
     case_id: FromPath[UUID], data: JSONBody[Reassignment], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
+    """Give the case to another social worker: ``social_worker_id`` must name an active one (else 422, naming it)."""
     reassignment = ReassignCase(
         case_id, data.break_glass_reason, social_worker_id=data.social_worker_id, reason=data.reason
     )
@@ -112,5 +118,6 @@ ROUTES = [
         route_handlers=[open_new_case, reassign, close, reopen],
         guards=[requires(Role.SOCIAL_WORKER)],
         tags=["cases"],
+        opt=area(people=True, restricted=True),
     )
 ]

@@ -21,6 +21,7 @@ from service.application.views.cohorts import CohortSummary
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.wire import Changed, Name, Request, ShortText, changed
 
 
@@ -55,6 +56,11 @@ class EnrolmentChanged(Changed, frozen=True):
 
 @post("/")
 async def schedule(data: JSONBody[CohortPlan], command: NamedDependency[Command]) -> Response[Changed]:
+    """Schedule a cohort, taught by ``trainer_ids`` (the signed-in trainer by default).
+
+    ``ends_on`` must not be before ``starts_on``, and every session day must fall between the two
+    (the weekdays from start to end by default): otherwise 422, naming ``ends_on`` or ``session_days``.
+    """
     plan = ScheduleCohort(
         name=data.name,
         site=data.site,
@@ -89,7 +95,7 @@ async def enrolment(
     return Response(result, status_code=201)
 
 
-@post("/{cohort_id:uuid}/withdrawals")
+@post("/{cohort_id:uuid}/withdrawals", status_code=200)
 async def withdrawal(
     cohort_id: FromPath[UUID], data: JSONBody[Leaving], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
@@ -103,7 +109,11 @@ async def withdrawal(
 ROUTES = [
     # Trainers run cohorts; which learners, the access policy decides.
     Router(
-        "/cohorts", route_handlers=[schedule, enrolment, withdrawal], guards=[requires(Role.TRAINER)], tags=["training"]
+        "/cohorts",
+        route_handlers=[schedule, enrolment, withdrawal],
+        guards=[requires(Role.TRAINER)],
+        tags=["training"],
+        opt=area(people=True, restricted=True),
     ),
     # Anyone may ask: counts only, and empty for whoever trains no cohort.
     Router("/cohorts/mine", route_handlers=[my_cohorts], tags=["training"]),

@@ -17,6 +17,7 @@ import msgspec
 from litestar import MediaType, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from domain.policy import Role
@@ -28,6 +29,7 @@ from service.gdpr.html import export_html
 from service.gdpr.receipts import ErasureReceipt
 from service.http.deps import Command, Services
 from service.http.guards import requires
+from service.http.openapi import area
 from service.http.wire import Request
 
 
@@ -68,7 +70,10 @@ async def erasure_plan(
     return await plan_erasure(ctx, actor, person_id)
 
 
-@post("/{person_id:uuid}/erasure")
+@post(
+    "/{person_id:uuid}/erasure",
+    responses={200: ResponseSpec(ErasureReceipt, description="Erased before: the receipt issued then.")},
+)
 async def erasure(
     person_id: FromPath[UUID],
     data: JSONBody[ErasureConfirmation],
@@ -97,5 +102,6 @@ ROUTES = [
         route_handlers=[export, export_document, erasure_plan, erasure],
         guards=[requires(Role.DPO)],
         tags=["dpo"],
+        opt=area(people=True),
     )
 ]

@@ -28,6 +28,7 @@ from service.application.gdpr import (
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.wire import Changed, Request, ShortText, changed
 
 
@@ -91,5 +92,6 @@ ROUTES = [
         route_handlers=[place_hold, lift_hold, restrict, lift],
         guards=[requires(Role.DPO)],
         tags=["dpo"],
+        opt=area(people=True),
     )
 ]

@@ -35,6 +35,7 @@ from service.gdpr.requests import (
 )
 from service.http.deps import Command, Services
 from service.http.guards import requires
+from service.http.openapi import area
 from service.http.wire import Changed, LongText, Request, ShortText, changed
 
 Note = Annotated[str, msgspec.Meta(max_length=2_000)]
@@ -83,7 +84,7 @@ async def receive(data: JSONBody[RequestReceived], command: NamedDependency[Comm
     return changed(outcome, 201, etag_of=outcome.request_id)
 
 
-@post("/{request_id:uuid}/extension")
+@post("/{request_id:uuid}/extension", status_code=200)
 async def extend(
     request_id: FromPath[UUID], data: JSONBody[Extension], command: NamedDependency[Command]
 ) -> Response[Changed]:
@@ -93,7 +94,7 @@ async def extend(
     return changed(outcome, etag_of=request_id)
 
 
-@post("/{request_id:uuid}/answer")
+@post("/{request_id:uuid}/answer", status_code=200)
 async def answer(
     request_id: FromPath[UUID], data: JSONBody[Answer], command: NamedDependency[Command]
 ) -> Response[Changed]:
@@ -102,7 +103,7 @@ async def answer(
     return changed(outcome, etag_of=request_id)
 
 
-@post("/{request_id:uuid}/refusal")
+@post("/{request_id:uuid}/refusal", status_code=200)
 async def refuse(
     request_id: FromPath[UUID], data: JSONBody[Refusal], command: NamedDependency[Command]
 ) -> Response[Changed]:
@@ -111,7 +112,7 @@ async def refuse(
     return changed(outcome, etag_of=request_id)
 
 
-@post("/{request_id:uuid}/objection-decision")
+@post("/{request_id:uuid}/objection-decision", status_code=200)
 async def decide(
     request_id: FromPath[UUID], data: JSONBody[ObjectionDecided], command: NamedDependency[Command]
 ) -> Response[Changed]:
@@ -138,5 +139,6 @@ ROUTES = [
         route_handlers=[receive, extend, answer, refuse, decide, requests],
         guards=[requires(Role.DPO)],
         tags=["dpo"],
+        opt=area(people=True),
     )
 ]

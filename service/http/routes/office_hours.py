@@ -29,6 +29,7 @@ from service.application.views.board import BoardView, office_hours_board
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.wire import Changed, Name, Request, ShortText, changed
 
 Site = Annotated[str, QueryParameter(min_length=1, max_length=100)]
@@ -115,5 +116,6 @@ ROUTES = [
         route_handlers=[arrive, call, help_, referral, board],
         guards=[requires(Role.SOCIAL_WORKER, Role.OFFICE_HOURS_HELPER)],
         tags=["office hours"],
+        opt=area(people=True, restricted=True),
     )
 ]

@@ -26,6 +26,7 @@ from service.application.views import people as views
 from service.application.views.people import PersonCard
 from service.http.deps import Command
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.wire import Changed, Name, Request, ShortText, changed
 
 
@@ -116,7 +117,7 @@ async def person_card(
     return await views.person_card(ctx, actor, person_id, purpose)
 
 
-@post("/{person_id:uuid}/corrections", tags=["people"])
+@post("/{person_id:uuid}/corrections", status_code=200, tags=["people"])
 async def correct(
     person_id: FromPath[UUID], data: JSONBody[Correction], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
@@ -142,7 +143,7 @@ async def give(
     return changed(outcome, 201)
 
 
-@post("/{person_id:uuid}/consents/withdrawals", tags=["consent"])
+@post("/{person_id:uuid}/consents/withdrawals", status_code=200, tags=["consent"])
 async def withdraw(
     person_id: FromPath[UUID], data: JSONBody[ConsentWithdrawn], command: NamedDependency[Command]
 ) -> Response[Changed]:
@@ -154,4 +155,10 @@ async def withdraw(
 
 # Tags stay on each handler: the consent routes are listed under "consent", not "people". The handlers'
 # names make the OpenAPI operation ids, which generated clients use: keep them.
-ROUTES = [Router("/people", route_handlers=[register, search_people, person_card, correct, give, withdraw])]
+ROUTES = [
+    Router(
+        "/people",
+        route_handlers=[register, search_people, person_card, correct, give, withdraw],
+        opt=area(people=True, restricted=True),
+    )
+]

@@ -41,6 +41,7 @@ from service.application.referrals import (
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.wire import LongText, Name, Request, ShortText
 
 
@@ -141,7 +142,11 @@ async def refer_externally(
 async def accept(
     referral_id: FromPath[UUID], data: JSONBody[Acceptance], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[ReferralResult]:
-    """Without a ``domain``, an outside body took the person on; with one, the internal referral opens a case."""
+    """Without a ``domain``, an outside body took the person on; with one, the internal referral opens a case.
+
+    The new case is followed by ``social_worker_id`` (the signed-in social worker by default), who must be an
+    active social worker: otherwise 422, naming it.
+    """
     ctx, actor, key = command.on(referral_id, if_match), command.actor, command.idempotency_key
     if data.domain is None:
         return _answer(
@@ -187,5 +192,6 @@ ROUTES = [
         route_handlers=[refer_internally, refer_externally, accept, decline, complete, withdraw],
         guards=[requires(Role.SOCIAL_WORKER, Role.OFFICE_HOURS_HELPER)],
         tags=["referrals"],
+        opt=area(people=True, restricted=True),
     )
 ]

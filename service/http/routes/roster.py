@@ -13,6 +13,7 @@ from service.application.context import Actor, ApplicationContext
 from service.application.reading import ReadPurpose
 from service.application.views import roster as views
 from service.application.views.roster import RosterView
+from service.http.openapi import area
 
 
 @get("/")
@@ -29,4 +30,4 @@ async def roster(
 
 # No role guard: the access policy decides, for the roster and for each learner on it
 # (trainers and helpers read training; a name only for whom may read the identity).
-ROUTES = [Router("/cohorts/{cohort_id:uuid}/roster", route_handlers=[roster], tags=["training"])]
+ROUTES = [Router("/cohorts/{cohort_id:uuid}/roster", route_handlers=[roster], tags=["training"], opt=area(people=True))]

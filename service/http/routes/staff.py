@@ -16,6 +16,8 @@ from service.application.context import Actor, ApplicationContext
 from service.application.staff import ChangeStaff, CreateStaff, StaffView
 from service.http.guards import requires
 from service.http.headers import IfMatch, expected_version
+from service.http.openapi import area
+from service.staff.passwords import MIN_LENGTH
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
@@ -23,7 +25,7 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 class NewStaff(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     username: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9._-]{2,50}$")]
     display_name: Name
-    password: Annotated[str, msgspec.Meta(max_length=200)]
+    password: Annotated[str, msgspec.Meta(min_length=MIN_LENGTH, max_length=200)]
     roles: Annotated[list[Role], msgspec.Meta(min_length=1)]
     language: Literal["fr", "en"] = "fr"
 
@@ -81,5 +83,6 @@ ROUTES = [
         route_handlers=[list_staff, create_staff, change_staff],
         guards=[requires(Role.ADMIN)],
         tags=["staff"],
+        opt=area(conflicts=True),
     )
 ]

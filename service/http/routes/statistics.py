@@ -13,9 +13,9 @@ from uuid import UUID
 import msgspec
 from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from domain.errors import InvalidValueError
 from service.application.context import Actor, ApplicationContext
 from service.application.views.statistics import ISSUERS, READERS, Figures, Report, issue_report, issued_report
 from service.application.views.statistics import statistics as figures
@@ -36,8 +36,7 @@ class Period(Request, frozen=True):
 def _months(period_from: str, period_to: str) -> tuple[date, date]:
     first, last = (date(int(m[:4]), int(m[5:7]), 1) for m in (period_from, period_to))
     if last < first:
-        message = "period_to must not be before period_from"
-        raise ValidationException(message, extra=[{"key": "period_to", "source": "query", "message": message}])
+        raise InvalidValueError("period_to must not be before period_from", field="period_to")
     return first, last
 
 
@@ -48,13 +47,19 @@ async def statistics(
     period_from: FromQuery[MonthQuery],
     period_to: FromQuery[MonthQuery],
 ) -> Figures:
-    """Figures for the months from ``period_from`` to ``period_to`` (both YYYY-MM, inclusive)."""
+    """Figures for the months from ``period_from`` to ``period_to`` (both YYYY-MM, inclusive).
+
+    ``period_to`` must not be before ``period_from``: otherwise 422, naming ``period_to``.
+    """
     return await figures(ctx, actor, *_months(period_from, period_to))
 
 
 @post("/reports", guards=[requires(*ISSUERS)])
 async def issue(data: JSONBody[Period], command: NamedDependency[Command]) -> Response[Report]:
-    """Freeze the figures as handed out (DPO); a retry with the same Idempotency-Key answers the same report."""
+    """Freeze the figures as handed out (DPO); a retry with the same Idempotency-Key answers the same report.
+
+    ``period_to`` must not be before ``period_from``: otherwise 422, naming ``period_to``.
+    """
     first, last = _months(data.period_from, data.period_to)
     report = await issue_report(command.ctx, command.actor, first, last, idempotency_key=command.idempotency_key)
     return Response(report, status_code=201)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 import msgspec
@@ -12,6 +13,7 @@ from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from domain.digcomp import COMPETENCES, HIGHEST_LEVEL, LOWEST_LEVEL
 from domain.policy import Role
 from domain.training import AssessmentKind, AttendanceStatus
 from service.application.context import Actor, ApplicationContext
@@ -31,10 +33,13 @@ from service.application.views.training_history import TrainingHistoryView
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
+from service.http.openapi import area
 from service.http.wire import Changed, Request, changed
 
-CompetenceCode = Annotated[str, msgspec.Meta(pattern=r"^[1-5]\.[1-9]$")]
-Level = Annotated[int, msgspec.Meta(ge=1, le=8)]
+_CODES = "|".join(re.escape(c.code) for c in COMPETENCES)
+CompetenceCode = Annotated[str, msgspec.Meta(pattern=f"^({_CODES})$", examples=["1.1"])]
+"""One of the 21 DigComp 2.2 competences."""
+Level = Annotated[int, msgspec.Meta(ge=LOWEST_LEVEL, le=HIGHEST_LEVEL)]
 
 
 class LearnerDay(Request, frozen=True):
@@ -45,6 +50,14 @@ class LearnerDay(Request, frozen=True):
     person_id: UUID | None = None
     hours: Annotated[float, msgspec.Meta(ge=0, le=24)] | None = None
     """Defaults to the full day when present or late, and to zero when away."""
+
+    json_schema_extra: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {"required": ["record_id"], "properties": {"record_id": {"type": "string"}, "person_id": {"type": "null"}}},
+            {"required": ["person_id"], "properties": {"person_id": {"type": "string"}, "record_id": {"type": "null"}}},
+        ]
+    }
+    """Exactly one of ``record_id`` and ``person_id``."""
 
     def __post_init__(self) -> None:
         if (self.record_id is None) == (self.person_id is None):
@@ -119,13 +132,25 @@ _TRAINERS = [requires(Role.TRAINER)]
 """Only trainers record a learner's training; whose, the access policy decides."""
 
 ROUTES = [
-    Router("/cohorts/{cohort_id:uuid}/attendance", route_handlers=[attendance], guards=_TRAINERS, tags=["training"]),
+    Router(
+        "/cohorts/{cohort_id:uuid}/attendance",
+        route_handlers=[attendance],
+        guards=_TRAINERS,
+        tags=["training"],
+        opt=area(people=True, restricted=True),
+    ),
     Router(
         "/training-records/{record_id:uuid}",
         route_handlers=[assessment, completion],
         guards=_TRAINERS,
         tags=["training"],
+        opt=area(people=True, restricted=True),
     ),
     # No role guard: who may read a learner's history is decided per person (cohort, consent to share).
-    Router("/people/{person_id:uuid}/training-history", route_handlers=[training_history], tags=["training"]),
+    Router(
+        "/people/{person_id:uuid}/training-history",
+        route_handlers=[training_history],
+        tags=["training"],
+        opt=area(people=True),
+    ),
 ]
