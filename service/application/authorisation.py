@@ -7,17 +7,20 @@ real relation once the aggregates are loaded (own caseload, own cohort, consents
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from uuid import UUID
 
 from domain.base import Category
 from domain.case import Case
 from domain.cohort import Cohort
-from domain.consent import ConsentRecord, Purpose
+from domain.consent import ConsentRecord, Purpose, consent_record_id
 from domain.person import Person
-from domain.policy import Grant, Relation, Scope, access
+from domain.policy import Grant, Relation, Role, Scope, access
 from service.application.context import Actor, ApplicationContext
-from service.application.errors import NotAuthorisedError
+from service.application.errors import NotAuthorisedError, RoleRequiredError
+from service.storage.erasures import ensure_not_erased
+from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
 # Every relation a staff member could ever have to a person: used for the role-only check.
 _MOST_GENEROUS = Relation(
@@ -43,6 +46,12 @@ def authorise(
     if not grant.allows_write(scope):
         raise NotAuthorisedError(category, scope)
     return grant
+
+
+def require_role(actor: Actor, roles: Iterable[Role], what: str) -> None:
+    """Refuse unless the actor holds one of ``roles`` (for what the access policy does not cover)."""
+    if actor.roles.isdisjoint(roles):
+        raise RoleRequiredError(what)
 
 
 def relation_to(
@@ -75,3 +84,15 @@ async def person_open_to(ctx: ApplicationContext, actor: Actor, person_id: UUID 
     person = await ctx.repository.get(Person, person_id)
     person.ensure_processing_allowed(actor.is_dpo)
     return person
+
+
+async def consents_of(ctx: ApplicationContext, person_id: UUID) -> ConsentRecord:
+    """The person's consent record: 404 names the person (not the record behind it), 410 names the receipt."""
+    try:
+        return await ctx.repository.get(ConsentRecord, consent_record_id(person_id))
+    except AggregateErasedError:
+        await ensure_not_erased(ctx.pool, person_id)
+        raise  # erased, and the receipt is not issued yet
+    except AggregateNotFoundError:
+        await ensure_not_erased(ctx.pool, person_id)
+        raise AggregateNotFoundError("Person", person_id) from None

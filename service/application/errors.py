@@ -2,6 +2,7 @@
 
     ApplicationError
     └── NotAuthorisedError      the actor's roles and relation do not allow the command
+        └── RoleRequiredError   the actor holds none of the roles something needs
 
 Domain errors (``domain.errors.DomainError`` and subclasses) and store errors
 (``ConcurrencyError``, ``IdempotencyKeyReusedError``) pass through unchanged.
@@ -24,3 +25,12 @@ class NotAuthorisedError(ApplicationError):
         super().__init__(f"not authorised to {action} {what} data")
         self.category = category
         self.scope = scope
+
+
+class RoleRequiredError(NotAuthorisedError):
+    """For what is no data category of the access policy (staff accounts, statistics): the roles decide."""
+
+    def __init__(self, what: str) -> None:
+        ApplicationError.__init__(self, f"{what} belongs to another role")
+        self.category = Category.ACCESS
+        self.scope = Scope.ALL

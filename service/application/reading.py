@@ -18,14 +18,13 @@ from uuid import UUID, uuid4
 
 from domain.access import AccessRecord
 from domain.base import Category
-from domain.consent import ConsentRecord, Purpose, consent_record_id
+from domain.consent import ConsentRecord, Purpose
 from domain.policy import Grant, Relation, Role, Scope, access
 from projections.caseload import caseload_of
 from projections.roster import learner_of_trainer
+from service.application.authorisation import consents_of
 from service.application.context import Actor, ApplicationContext
 from service.application.errors import NotAuthorisedError
-from service.gdpr.receipts import ensure_not_erased
-from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
 
 class ReadPurpose(enum.StrEnum):
@@ -63,14 +62,7 @@ async def open_for_reading(
     break_glass_reason: str | None = None,
 ) -> ReadGrant:
     """Authorise one view of one person (``needs`` must be readable) and record the access."""
-    try:
-        consents = await ctx.repository.get(ConsentRecord, consent_record_id(person_id))
-    except AggregateErasedError:
-        await ensure_not_erased(ctx.pool, person_id)  # 410 Gone, naming the erasure receipt
-        raise  # 410 for an erasure whose receipt is not issued yet
-    except AggregateNotFoundError:
-        await ensure_not_erased(ctx.pool, person_id)
-        raise AggregateNotFoundError("Person", person_id) from None  # the record asked for, not its consents
+    consents = await consents_of(ctx, person_id)
     now = ctx.clock()
     relation = await _relation(ctx, actor, person_id, consents, now.date(), break_glass_reason)
     grants = access(actor.roles, relation)

@@ -16,12 +16,12 @@ import msgspec
 from domain import workflows
 from domain.base import Category
 from domain.case import Case, CaseDomain
-from domain.consent import ConsentBasis, ConsentRecord, consent_record_id
+from domain.consent import ConsentBasis
 from domain.errors import InvalidValueError
 from domain.organisations import OrganisationKind
 from domain.policy import Scope
 from domain.referral import Referral, ReferralSource
-from service.application.authorisation import authorise, person_open_to, relation_to
+from service.application.authorisation import authorise, consents_of, person_open_to, relation_to
 from service.application.cases import assignable_social_worker
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
@@ -108,7 +108,7 @@ async def make_external_referral(
         case = None if command.case_id is None else await ctx.repository.get(Case, command.case_id)
         if case is not None and case.person_id != command.person_id:
             raise InvalidValueError("the case belongs to another person")
-        consents = await ctx.repository.get(ConsentRecord, consent_record_id(command.person_id))
+        consents = await consents_of(ctx, command.person_id)
         relation = relation_to(actor, case=case, consents=consents, on=at.date())
         authorise(actor, Category.SOCIAL_LEGAL, relation)
         await person_open_to(ctx, actor, command.person_id)

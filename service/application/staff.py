@@ -13,19 +13,19 @@ import msgspec
 
 from domain.policy import Role
 from service.application.context import Actor, ApplicationContext
-from service.application.errors import ApplicationError, NotAuthorisedError
+from service.application.errors import RoleRequiredError
 from service.staff.accounts import StaffMember
 
 
-class NotAnAdminError(NotAuthorisedError):
+class NotAnAdminError(RoleRequiredError):
     """Only an admin manages staff accounts.
 
-    A ``NotAuthorisedError`` so that every door refuses it as one, though accounts are
+    Refused by every door as any ``NotAuthorisedError``, though accounts are
     no data category of the access policy (the policy is about beneficiaries).
     """
 
     def __init__(self) -> None:
-        ApplicationError.__init__(self, "only an admin manages staff accounts")
+        super().__init__("managing staff accounts")
 
 
 class StaffView(msgspec.Struct, frozen=True):

@@ -95,13 +95,7 @@ async def record_attendance(
         raise InvalidValueError("each learner is marked once per day")
 
     async def decide(at: datetime) -> Decision[TrainingChanged]:
-        cohort = await ctx.repository.get(Cohort, command.cohort_id)
-        authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
-        records = await asyncio.gather(*(ctx.repository.get(TrainingRecord, r) for r in record_ids))
-        await asyncio.gather(*(person_open_to(ctx, actor, record.person_id) for record in records))
-        for record, mark in zip(records, command.marks, strict=True):
-            record.record_attendance(cohort, command.day, mark.status, at, actor.staff_id, mark.hours)
-        return Decision(tuple(records), TrainingChanged(versions=versions_of(*records), cohort_id=cohort.id))
+        return await _decide_day(ctx, actor, command.cohort_id, command.day, command.marks, at)
 
     return await execute(ctx, actor, command, decide, TrainingChanged, idempotency_key=idempotency_key, repeatable=True)
 
@@ -109,11 +103,35 @@ async def record_attendance(
 async def record_group_day(
     ctx: ApplicationContext, actor: Actor, command: RecordGroupDay, *, idempotency_key: str | None = None
 ) -> TrainingChanged:
-    """Record the day of everyone enrolled on the roster, each exception in its place."""
+    """Record the day of everyone enrolled on the roster, each exception in its place.
+
+    Who "everyone" is is read again at each decision, and the command kept for its
+    idempotency is the one sent, so a retry answers what the first attempt answered.
+    """
     authorise(actor, Category.TRAINING)
-    marks = await _marks(ctx, command)
-    day = RecordAttendance(command.cohort_id, command.day, marks)
-    return await record_attendance(ctx, actor, day, idempotency_key=idempotency_key)
+
+    async def decide(at: datetime) -> Decision[TrainingChanged]:
+        marks = await _marks(ctx, command)
+        return await _decide_day(ctx, actor, command.cohort_id, command.day, marks, at)
+
+    return await execute(ctx, actor, command, decide, TrainingChanged, idempotency_key=idempotency_key, repeatable=True)
+
+
+async def _decide_day(
+    ctx: ApplicationContext,
+    actor: Actor,
+    cohort_id: UUID,
+    day: date,
+    marks: tuple[AttendanceMark, ...],
+    at: datetime,
+) -> Decision[TrainingChanged]:
+    cohort = await ctx.repository.get(Cohort, cohort_id)
+    authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
+    records = await asyncio.gather(*(ctx.repository.get(TrainingRecord, mark.record_id) for mark in marks))
+    await asyncio.gather(*(person_open_to(ctx, actor, record.person_id) for record in records))
+    for record, mark in zip(records, marks, strict=True):
+        record.record_attendance(cohort, day, mark.status, at, actor.staff_id, mark.hours)
+    return Decision(tuple(records), TrainingChanged(versions=versions_of(*records), cohort_id=cohort.id))
 
 
 async def _marks(ctx: ApplicationContext, command: RecordGroupDay) -> tuple[AttendanceMark, ...]:

@@ -1,8 +1,9 @@
 """The staff web interface: server-rendered pages (Jinja2) with htmx, French first, English second.
 
-The pages sit on the same services and access policy as the JSON API: every handler calls the
-API's own functions (``open_for_reading`` through them), with the same session cookie and CSRF
-check. ``create_app`` adds ``WEB_ROUTES`` to its route handlers and ``template_config()``.
+The pages sit on the same use cases and access policy as the JSON API: every handler calls the
+application layer (``service.application``), with the same session cookie and CSRF check, and
+each area's router declares the roles its pages are for. ``create_app`` adds ``WEB_ROUTES`` to
+its route handlers and ``template_config()``.
 """
 
 from __future__ import annotations

@@ -16,3 +16,10 @@ async def test_an_unknown_person_is_not_found_as_a_person(staff, path: str) -> N
     assert response.status_code == 404
     detail = response.json()["detail"]
     assert "Person" in detail and "ConsentRecord" not in detail
+
+
+async def test_an_unknown_person_s_access_log_is_not_found_as_a_person(staff) -> None:
+    response = await staff["dpo"].get(f"/access-log/people/{uuid.uuid4()}")
+
+    assert response.status_code == 404
+    assert "Person" in response.json()["detail"]

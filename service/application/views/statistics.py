@@ -2,7 +2,7 @@
 
 The figures hold no person id and no name (small nationality cells are suppressed), so
 reading them is no access to anyone's data and records none. They are still not for
-every role (``READERS``, ``ISSUERS``): each door guards its statistics by these roles.
+every role: ``READERS`` read them, ``ISSUERS`` hand them out.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import msgspec
 
 from domain.policy import Role
 from projections import statistics as figures_of
+from service.application.authorisation import require_role
 from service.application.context import Actor, ApplicationContext
 from service.storage.eventstore.records import IdempotencyKeyReusedError
 from service.storage.repository import AggregateNotFoundError
@@ -57,12 +58,14 @@ class Report(msgspec.Struct, frozen=True):
 
 async def statistics(ctx: ApplicationContext, actor: Actor, first: date, last: date) -> Figures:
     """Figures for the months from ``first`` to ``last`` (first days of months, inclusive)."""
+    require_role(actor, READERS, "statistics")
     async with ctx.pool.acquire() as db:
         return Figures.of(await figures_of.read_statistics(db, first, last))
 
 
 async def issued_report(ctx: ApplicationContext, actor: Actor, report_id: UUID) -> Report:
     """A report as it was handed out (404 for an unknown one)."""
+    require_role(actor, READERS, "statistics")
     async with ctx.pool.acquire() as db:
         figures = await figures_of.issued_report(db, report_id)
     if figures is None:
@@ -78,6 +81,7 @@ async def issue_report(
     The report id is derived from the key, so a retry finds the report the first attempt
     froze; the same key for another period is refused.
     """
+    require_role(actor, ISSUERS, "issuing a report")
     key = idempotency_key
     report_id = ctx.new_id() if key is None else uuid5(_REPORTS, f"{actor.staff_id}:{key}")
     async with ctx.pool.acquire() as db:
