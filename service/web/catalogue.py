@@ -1,34 +1,12 @@
-"""Every word the staff interface shows, French first, English second: the one translation catalogue.
+"""The pages' vocabulary: ``t`` in every template is a ``Translator`` of the reader's language.
 
-Templates and handlers say ``t("key")``; enum values are looked up as ``"<kind>.<value>"``
-(``t.of("attendance", "present")``). A missing key shows the key itself, and a test checks
-that every key used in the templates is here.
+The words themselves live in ``service.words``, below the doors, because the printed documents
+(the export, the record of processing) speak through the same vocabulary as the pages.
 """
 
 from __future__ import annotations
 
-from service.web.catalogue_words import WORDS
+from service.words.catalogue import DEFAULT_LANGUAGE, LANGUAGES, language_or_default
+from service.words.translator import Translator
 
-LANGUAGES = ("fr", "en")
-DEFAULT_LANGUAGE = "fr"
-
-
-def language_or_default(value: str | None) -> str:
-    return value if value in LANGUAGES else DEFAULT_LANGUAGE
-
-
-class Translator:
-    """``t("key")`` in the reader's language; ``t.of(kind, value)`` for an enum value."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language_or_default(language)
-        self._index = LANGUAGES.index(self.language)
-
-    def __call__(self, key: str, **values: object) -> str:
-        words = WORDS.get(key)
-        text = key if words is None else words[self._index]
-        return text.format(**values) if values else text
-
-    def of(self, kind: str, value: object) -> str:
-        key = f"{kind}.{value}"
-        return self(key) if key in WORDS else str(value)
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Translator", "language_or_default"]

@@ -111,8 +111,8 @@ def test_every_word_has_a_french_and_an_english_text() -> None:
 def test_every_key_the_templates_use_is_in_the_catalogue() -> None:
     from pathlib import Path
 
-    templates = Path(__file__).parents[2] / "service" / "web" / "templates"
+    root = Path(__file__).parents[2] / "service"
     used = set()
-    for path in templates.rglob("*.html"):
-        used |= set(re.findall(r"""\bt\(["']([a-z_]+\.[a-z_.]*[a-z_])["']""", path.read_text()))
+    for path in [*(root / "web" / "templates").rglob("*.html"), *(root / "gdpr" / "templates").rglob("*.html")]:
+        used |= set(re.findall(r"""\bt(?:\.plural)?\(["']([a-z_]+\.[a-z_.]*[a-z_])["']""", path.read_text()))
     assert used - set(WORDS) == set()

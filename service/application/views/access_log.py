@@ -6,7 +6,8 @@ granted the person's identity, which stays export-only.
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+from datetime import date, datetime
 from uuid import UUID
 
 import msgspec
@@ -16,9 +17,12 @@ from domain.base import Category
 from domain.consent import ConsentRecord, consent_record_id
 from domain.policy import Relation, Scope, access
 from projections.access_log import AccessEntry, read_access_log
+from projections.directory import listings
+from service.application.authorisation import consents_of
 from service.application.context import Actor, ApplicationContext
 from service.application.errors import NotAuthorisedError
 from service.application.reading import ReadPurpose
+from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
 
 class AccessLogEntry(msgspec.Struct, frozen=True):
@@ -32,6 +36,10 @@ class AccessLogEntry(msgspec.Struct, frozen=True):
     break_glass: bool
     reason: str | None
     """The break-glass reason; only in the DPO's views (it is personal data)."""
+    file_number: str | None = None
+    """The person's file number, in the DPO's views: how the DPO's pages name a person."""
+    consents_given_on: dict[str, date] = {}
+    """In the DPO's views, the day each consent the basis cites was given (``"<record>:<version>"``)."""
 
     @classmethod
     def of(cls, entry: AccessEntry, *, with_reason: bool) -> AccessLogEntry:
@@ -77,11 +85,11 @@ async def person_access_log(
 ) -> list[AccessLogEntry]:
     """Who read this person's data, when, why and on what basis (DPO); break-glass entries flagged."""
     _reads_access_log(actor, Scope.ALL)
-    await ctx.repository.get(ConsentRecord, consent_record_id(person_id))  # 404 or 410 first
+    await consents_of(ctx, person_id)  # 404 or 410 first
     await _oversight(ctx, actor, [person_id])
     async with ctx.pool.acquire() as db:
         entries = await read_access_log(db, ctx.sealer, person_id=person_id, limit=limit)
-    return [AccessLogEntry.of(e, with_reason=True) for e in entries]
+    return await _readable(ctx, [AccessLogEntry.of(e, with_reason=True) for e in entries])
 
 
 async def staff_access_log(
@@ -93,7 +101,37 @@ async def staff_access_log(
     async with ctx.pool.acquire() as db:
         entries = await read_access_log(db, ctx.sealer, staff_id=staff_id, limit=limit)
     await _oversight(ctx, actor, [e.person_id for e in entries])
-    return [AccessLogEntry.of(e, with_reason=True) for e in entries]
+    return await _readable(ctx, [AccessLogEntry.of(e, with_reason=True) for e in entries])
+
+
+async def _readable(ctx: ApplicationContext, entries: list[AccessLogEntry]) -> list[AccessLogEntry]:
+    """Each entry with the person's file number and the day of each consent its basis cites.
+
+    One query for the file numbers, and one consent record per person whose readings cite a consent.
+    """
+    people = list(dict.fromkeys(e.person_id for e in entries))
+    if not people:
+        return entries
+    async with ctx.pool.acquire() as db:
+        numbers = {f.person_id: f.file_number for f in await listings(db, ctx.sealer, people, limit=len(people))}
+    citing = list(dict.fromkeys(e.person_id for e in entries if "consent:" in e.basis))
+    records = await asyncio.gather(*(_consents(ctx, person_id) for person_id in citing))
+    days = {f"{r.id}:{g.given_version}": g.given_on for r in records if r is not None for g in r.grants}
+    return [
+        msgspec.structs.replace(
+            e,
+            file_number=numbers.get(e.person_id),
+            consents_given_on={cited: day for cited, day in days.items() if f"consent:{cited}" in e.basis},
+        )
+        for e in entries
+    ]
+
+
+async def _consents(ctx: ApplicationContext, person_id: UUID) -> ConsentRecord | None:
+    try:
+        return await ctx.repository.get(ConsentRecord, consent_record_id(person_id))
+    except (AggregateNotFoundError, AggregateErasedError):
+        return None  # erased since: the log keeps the basis as it was written
 
 
 async def staff_names(ctx: ApplicationContext, actor: Actor) -> list[StaffName]:

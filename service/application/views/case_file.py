@@ -34,6 +34,8 @@ class Entry(msgspec.Struct, frozen=True):
     body: dict[str, Any]
     stream_id: UUID | None = None
     """The case, visit, referral or record the entry belongs to (its id, never personal data)."""
+    actor_id: UUID | None = None
+    """The staff member who caused it (named in ``CaseFile.staff_names``)."""
 
 
 class CaseFile(msgspec.Struct, frozen=True):
@@ -43,6 +45,8 @@ class CaseFile(msgspec.Struct, frozen=True):
     """Processing is restricted (Art. 18 or a pending objection): only the DPO may change anything."""
     categories: list[str]
     entries: list[Entry]
+    staff_names: dict[UUID, str] = {}
+    """The display name of every staff member the entries name, so that a page never shows a staff id."""
 
 
 async def case_file(
@@ -60,7 +64,24 @@ async def case_file(
     async with ctx.pool.acquire() as db:
         entries = await read_case_file(db, ctx.sealer, person_id, frozenset(categories))
         restricted = await db.fetchval("SELECT restricted FROM rm_directory.people WHERE person_id = $1", person_id)
-    return CaseFile(person_id, grant.break_glass, bool(restricted), sorted(grant.categories), _visible(entries, grant))
+    shown = _visible(entries, grant)
+    staff = {member.staff_id: member.display_name for member in await ctx.accounts.all()}  # one query for all
+    named = {s for e in shown for s in _staff_named(e)}
+    names = {staff_id: name for staff_id, name in staff.items() if staff_id in named}
+    return CaseFile(person_id, grant.break_glass, bool(restricted), sorted(grant.categories), shown, names)
+
+
+def _staff_named(entry: Entry) -> set[UUID]:
+    """The staff members an entry names: who caused it, and any colleague its fields name."""
+    found = {entry.actor_id} if entry.actor_id else set()
+    for key, value in [*entry.body.items(), *(entry.body.get("help") or {}).items()]:
+        if key.endswith(("_by", "_id", "_ids")) and value:
+            for item in value if isinstance(value, list) else [value]:
+                try:
+                    found.add(UUID(str(item)))
+                except ValueError:
+                    continue
+    return found
 
 
 def _visible(entries: list[CaseFileEntry], grant: ReadGrant) -> list[Entry]:
@@ -74,5 +95,7 @@ def _visible(entries: list[CaseFileEntry], grant: ReadGrant) -> list[Entry]:
             if entry.kind != "Visit.Helped" or body["help"]["category"] not in _DIGITAL_HELP:
                 continue
             body = {"help": {"category": body["help"]["category"], "minutes": body["help"]["minutes"]}}
-        shown.append(Entry(entry.position, entry.recorded_at, entry.category, entry.kind, body, entry.stream_id))
+        shown.append(
+            Entry(entry.position, entry.recorded_at, entry.category, entry.kind, body, entry.stream_id, entry.actor_id)
+        )
     return shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from uuid import UUID
 
@@ -57,10 +58,10 @@ class PersonCard(msgspec.Struct, frozen=True):
 async def search_directory(
     ctx: ApplicationContext, actor: Actor, query: str, purpose: ReadPurpose = ReadPurpose.FOLLOW_UP
 ) -> list[PersonCard]:
-    """People found by name, birth date (YYYY-MM-DD) or file number; every person shown is an access."""
+    """People found by name, birth date (31/12/1990 or 1990-12-31) or file number; every person shown is an access."""
     authorise(actor, Category.IDENTITY)  # only those who register people search the directory
     async with ctx.pool.acquire() as db:
-        found = await search(db, ctx.sealer, _index_of(ctx), query)
+        found = await search(db, ctx.sealer, _index_of(ctx), as_searched(query))
     grants = await open_each(
         ctx, actor, [listing.person_id for listing in found], "directory_search", purpose, Category.IDENTITY
     )
@@ -77,6 +78,21 @@ async def person_card(
     if not found:
         raise AggregateNotFoundError("Person", person_id)
     return PersonCard.of(found[0])
+
+
+_WRITTEN_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def as_searched(query: str) -> str:
+    """A birth date as people write it (31/12/1990, 31-12-1990, 31.12.1990) becomes the date the index knows."""
+    found = _WRITTEN_DATE.fullmatch(query.strip())
+    if found is None:
+        return query
+    day, month, year = (int(n) for n in found.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return query
 
 
 def _index_of(ctx: ApplicationContext) -> BlindIndex:
