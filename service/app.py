@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -15,15 +16,16 @@ from litestar import Litestar
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
 
 from service.application.context import ApplicationContext
 from service.gdpr.guard import SYSTEM_DPO
 from service.gdpr.retention import RetentionPolicy, retention_daily
 from service.gdpr.tools import ErasureTools
+from service.http.caching import no_store_middleware
 from service.http.deps import DEPENDENCIES, Services
 from service.http.logging import request_log_middleware
 from service.http.metrics import HttpMetrics
+from service.http.openapi import DocumentConfig
 from service.http.problems import EXCEPTION_HANDLERS, find_erasure_receipt
 from service.http.routes import ALL_ROUTES
 from service.readmodels.registry import all_projections, blind_index
@@ -31,6 +33,7 @@ from service.readmodels.runner import ProjectionRunner
 from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
+from service.storage.database import Backoff
 from service.storage.runtime import Runtime
 from service.web import WEB_ROUTES, template_config
 
@@ -85,14 +88,17 @@ def create_app(
                 retention=gdpr.retention,
                 settings=gdpr.settings,
             )
+            # Each task survives a lost database on its own (reconnecting with backoff); should one
+            # still end with an error, it is started again rather than left stopped.
             background = []
             if run_projections:
                 runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
-                background.append(asyncio.create_task(runner.run_forever(), name="projections"))
+                kept = _keep_running("projections", runner.run_forever)
+                background.append(asyncio.create_task(kept, name="projections"))
             if gdpr.run_retention_daily:
                 ctx = ApplicationContext.from_runtime(runtime, clock=clock)
-                daily = retention_daily(ctx, SYSTEM_DPO, gdpr.tools, gdpr.retention)
-                background.append(asyncio.create_task(daily, name="retention"))
+                daily = functools.partial(retention_daily, ctx, SYSTEM_DPO, gdpr.tools, gdpr.retention)
+                background.append(asyncio.create_task(_keep_running("retention", daily), name="retention"))
             for task in background:
                 task.add_done_callback(_report_if_stopped)
             try:
@@ -109,12 +115,33 @@ def create_app(
         dependencies={**DEPENDENCIES, "http_metrics": Provide(_http_metrics, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         after_exception=[find_erasure_receipt],
-        middleware=[DefineMiddleware(request_log_middleware, metrics=http_metrics)],
-        openapi_config=OpenAPIConfig(title="Suivi", version="1", path="/schema"),
+        middleware=[DefineMiddleware(request_log_middleware, metrics=http_metrics), no_store_middleware],
+        openapi_config=DocumentConfig(
+            title="Suivi", version="1", path="/schema", use_handler_docstrings=True, routes=ALL_ROUTES
+        ),
         response_cache_config=ResponseCacheConfig(),
         logging_config=None,  # service.http.logging configures JSON logs once, for the whole process
         debug=debug,
     )
+
+
+async def _keep_running(name: str, start: Callable[[], Awaitable[None]]) -> None:
+    """Run a background task for the app's life: if it raises, say so (its type only) and start it again.
+
+    A task that returns (the projections, once every one has stopped on a failure) stays ended.
+    """
+    backoff = Backoff(first=1.0, cap=60.0)
+    while True:
+        try:
+            await start()
+            return
+        except Exception as error:
+            delay = backoff.next()
+            log.error(
+                "background task stopped; starting it again",
+                extra={"task": name, "error_type": type(error).__name__, "retry_in": round(delay, 1)},
+            )
+            await asyncio.sleep(delay)
 
 
 def _report_if_stopped(task: asyncio.Task[None]) -> None:

@@ -9,9 +9,11 @@ body carries ``hx-headers``) or in a hidden ``csrf_token`` form field, which is 
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from litestar import Request
@@ -21,11 +23,12 @@ from litestar.response import Template
 from litestar.types import Guard
 
 from domain.policy import Role
-from service.http.deps import services_of
+from service.http.deps import Services, services_of
 from service.http.guards import requires
-from service.http.problems import BadRequestError
+from service.http.problems import CsrfError
 from service.http.security import CSRF_HEADER, Principal, authenticate
 from service.web.catalogue import Translator, language_or_default
+from service.web.kept import FormFieldError, Kept
 
 LANGUAGE_COOKIE = "suivi_lang"
 """The language of the pages shown before sign-in (a preference, not personal data)."""
@@ -78,7 +81,18 @@ async def _authenticate(request: Request[Any, Any, Any]) -> Viewer:
         headers = [*request.scope["headers"], (CSRF_HEADER.lower().encode(), token.encode())]
         checked = Request({**request.scope, "headers": headers, "state": {}})
     now = services.clock()
-    principal = await authenticate(checked, services.sessions, services.accounts, now)
+    try:
+        principal = await authenticate(checked, services.sessions, services.accounts, now)
+    except CsrfError:
+        # The session is good, the page was stale: the error page still shows the navigation.
+        safe: Request[Any, Any, Any] = Request({**request.scope, "method": "GET", "state": {}})
+        principal = await authenticate(safe, services.sessions, services.accounts, now)
+        request.scope.setdefault("state", {})["viewer"] = await _viewer_of_session(principal, now, services)
+        raise
+    return await _viewer_of_session(principal, now, services)
+
+
+async def _viewer_of_session(principal: Principal, now: datetime, services: Services) -> Viewer:
     session = await services.sessions.find(principal.token, now)
     return Viewer(principal, "" if session is None else session.csrf_token)
 
@@ -111,11 +125,15 @@ def language_of(request: Request[Any, Any, Any]) -> str:
 def render(
     template: str, *, language: str, title: str, viewer: Viewer | None = None, status: int = 200, **context: Any
 ) -> Template:
-    """A page (or an htmx fragment) in the reader's language. ``title`` is a catalogue key: never personal data."""
+    """A page (or an htmx fragment) in the reader's language. ``title`` is a catalogue key: never personal data.
+
+    Every page has a ``kept`` form (``service.web.kept``): the one that came back with errors, or none.
+    """
     t = Translator(language)
+    kept = context.pop("kept", None) or Kept(t.language)
     return Template(
         template_name=template,
-        context={"t": t, "lang": t.language, "title": t(title), "viewer": viewer, **context},
+        context={"t": t, "lang": t.language, "title": t(title), "viewer": viewer, "kept": kept, **context},
         status_code=status,
     )
 
@@ -124,43 +142,126 @@ def page(viewer: Viewer, template: str, title: str, **context: Any) -> Template:
     return render(template, language=viewer.language, title=title, viewer=viewer, **context)
 
 
+def safe_next(path: str | None) -> str | None:
+    """A page of this site to go back to after signing in: a path under /ui/, never another site's address."""
+    if not path or len(path) > 500 or "\\" in path or any(ord(c) < 32 for c in path):
+        return None
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/ui/") or parts.path.startswith("/ui/sign-"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 E = TypeVar("E", bound=enum.Enum)
+
+NAME_LENGTH, SHORT_LENGTH, LONG_LENGTH = 100, 280, 10_000
+"""The longest name, short text and long text a page accepts: the API's (``service/http/wire.py``)."""
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_day(text: str) -> date | None:
+    """A date as people type it: 31/12/1990, 31-12-1990, 31.12.1990 or 1990-12-31; None if it is none of them."""
+    text = text.strip()
+    if found := _DAY_FIRST.match(text):
+        day, month, year = (int(n) for n in found.groups())
+    elif found := _YEAR_FIRST.match(text):
+        year, month, day = (int(n) for n in found.groups())
+    else:
+        return None
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 class Form(dict[str, str]):
-    """A posted form. A missing or unreadable field is a 400 that names it, never a 500."""
+    """A posted form (the last value of each field). A missing or unreadable field is a 400 that names it.
+
+    ``lists`` holds every value of fields sent several times (check boxes), ``token`` the form's
+    one-time token (``static/suivi.js``), which makes a resubmission write nothing twice.
+    """
+
+    def __init__(
+        self,
+        fields: dict[str, str],
+        lists: dict[str, list[str]] | None = None,
+        token: str = "",
+        request: Request[Any, Any, Any] | None = None,
+    ) -> None:
+        super().__init__(fields)
+        self.lists = lists or {k: [v] for k, v in fields.items()}
+        self.token = token if _TOKEN.match(token) else ""
+        self.request = request
+        """The request the form came with (to show the page again after an error)."""
 
     def __missing__(self, name: str) -> str:
-        raise BadRequestError(f"the form field {name} is missing")
+        raise FormFieldError(name, "missing")
+
+    def key(self, viewer: Viewer, part: str = "") -> str | None:
+        """The idempotency key of the command this form sends (None without a token): the same form sent
+        twice is one command. ``part`` tells apart the commands of one form (register, then check in)."""
+        if not self.token:
+            return None
+        return f"page:{viewer.principal.staff.staff_id}:{self.token}" + (f":{part}" if part else "")
+
+    def text(self, name: str, limit: int = SHORT_LENGTH, *, required: bool = False) -> str:
+        """Typed text, stripped; too long (or blank, when ``required``) is the person's to correct."""
+        value = self.get(name, "").strip()
+        if len(value) > limit:
+            raise FormFieldError(name, "too_long", limit=limit)
+        if required and not value:
+            raise FormFieldError(name, "blank")
+        return value
 
     def uuid(self, name: str) -> UUID:
         try:
             return UUID(self.get(name, "").strip())
         except ValueError:
-            raise BadRequestError(f"the form field {name} must be an identifier") from None
+            raise FormFieldError(name, "identifier") from None
 
-    def integer(self, name: str, default: int) -> int:
+    def integer(self, name: str, default: int, *, low: int = 0, high: int = 10_000) -> int:
         raw = self.get(name, "").strip()
         try:
-            return int(raw) if raw else default
+            value = int(raw) if raw else default
         except ValueError:
-            raise BadRequestError(f"the form field {name} must be a whole number") from None
+            raise FormFieldError(name, "number") from None
+        if not low <= value <= high:
+            raise FormFieldError(name, "number")
+        return value
 
     def choice(self, name: str, kind: type[E], default: str = "") -> E:
         """One of an enumeration's values (e.g. a case domain)."""
+        return self.one_of(name, kind, self.get(name, default))
+
+    def one_of(self, name: str, kind: type[E], value: str) -> E:
         try:
-            return kind(self.get(name, default))
+            return kind(value)
         except ValueError:
-            raise BadRequestError(f"the form field {name} must be one of the choices offered") from None
+            raise FormFieldError(name, "choice") from None
+
+    def choices(self, name: str, kind: type[E]) -> list[E]:
+        """Every box ticked under ``name``, each one of the enumeration's values."""
+        return [self.one_of(name, kind, value) for value in self.lists.get(name, []) if value]
 
     def day(self, name: str) -> date:
-        try:
-            return date.fromisoformat(self.get(name, "").strip())
-        except ValueError:
-            raise BadRequestError(f"the form field {name} must be a date (YYYY-MM-DD)") from None
+        found = parse_day(self.get(name, ""))
+        if found is None:
+            raise FormFieldError(name, "date")
+        return found
+
+    def optional_day(self, name: str) -> date | None:
+        return self.day(name) if self.get(name, "").strip() else None
 
 
 async def form_of(request: Request[Any, Any, Any]) -> Form:
-    """The form's fields (the last value of each), without the CSRF token."""
+    """The form's fields (the last value of each), without the CSRF token and the one-time token."""
     form = await request.form()
-    return Form({k: str(v) for k, v in form.items() if k != "csrf_token"})
+    lists: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if name not in ("csrf_token", "form_token"):
+            lists.setdefault(name, []).append(str(value))
+    return Form({k: v[-1] for k, v in lists.items()}, lists, str(form.get("form_token") or ""), request)

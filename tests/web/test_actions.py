@@ -231,3 +231,97 @@ async def test_a_trainer_fills_the_digcomp_grid_and_the_history_shows_the_gain(p
     assert (progress["1.1"]["initial"], progress["1.1"]["final"]) == (2, 5)
     refused = await trainer.post(grid, data={"kind": "initial", "level-1.1": "lots"})
     assert refused.status_code == 400
+
+
+# ---- safe against caching, resubmission and expiry ----
+
+
+async def test_no_answer_with_personal_data_is_stored_by_the_browser(pages, project) -> None:
+    worker = pages["social_worker"]
+    person_id = await register(worker)
+    await project()
+    answers = [
+        await worker.get(f"/ui/people/{person_id}"),
+        await worker.get("/ui/caseload"),
+        await worker.post("/ui/people/new", data={"given_name": "", "family_name": ""}),  # an error page
+        await worker.post("/ui/people/new", data={"given_name": "Sara", "family_name": "Haddad"}),  # a redirect
+        await api(worker, "GET", f"/people/{person_id}"),
+    ]
+    for answer in answers:
+        assert answer.headers["cache-control"] == "no-store", answer.request.url
+    stylesheet = await worker.client.get("/static/suivi.css")
+    assert stylesheet.status_code == 200 and stylesheet.headers.get("cache-control") != "no-store"
+
+
+def _token(n: int) -> str:
+    return f"{n:032x}"
+
+
+async def test_a_form_sent_twice_with_its_one_time_token_writes_once(pages, project) -> None:
+    worker = pages["social_worker"]
+    first = await worker.post(
+        "/ui/people/new", data={"given_name": "Awa", "family_name": "Sow", "form_token": _token(1)}
+    )
+    again = await worker.post(
+        "/ui/people/new", data={"given_name": "Awa", "family_name": "Sow", "form_token": _token(1)}
+    )
+    assert first.status_code == again.status_code == 303
+    assert first.headers["location"] == again.headers["location"]  # the same person, registered once
+    person_id = first.headers["location"].rsplit("/", 1)[1]
+    await project()
+    opened = await worker.post(f"/ui/people/{person_id}/cases", data={"domain": "housing", "summary": "Loyer"})
+    assert opened.status_code == 303
+    await project()
+    case_id = found(rf"/ui/cases/({_UUID})/notes", (await worker.get(f"/ui/people/{person_id}")).text)
+    note = {"person_id": person_id, "text": "Appel au propriétaire"}
+    for token in (_token(2), _token(2), _token(3)):  # a double click, then a second note on purpose
+        sent = await worker.post(f"/ui/cases/{case_id}/notes", data={**note, "form_token": token})
+        assert sent.status_code == 303, sent.text
+    await project()
+    assert (await worker.get(f"/ui/people/{person_id}")).text.count("Appel au propriétaire") == 2
+
+
+async def test_signing_in_again_after_the_session_expired_goes_back_to_the_page(client, pages, project) -> None:
+    worker = pages["social_worker"]
+    person_id = await register(worker)
+    page = f"/ui/people/{person_id}"
+    client.cookies.clear()
+    client.cookies.set("suivi_session", "expired-or-forged")
+    referer = {"Referer": f"http://testserver.local{page}"}
+    note = "/ui/cases/00000000-0000-0000-0000-000000000000/notes"
+    sent = await client.post(note, data={}, headers=referer, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == "/ui/sign-in?expired=1"
+    assert "suivi_next=" in sent.headers["set-cookie"] and "Path=/ui/sign-in" in sent.headers["set-cookie"]
+    sign_in_page = await client.get("/ui/sign-in?expired=1")
+    assert f'name="next" value="{page}"' in sign_in_page.text
+    from tests.http.conftest import PASSWORD
+
+    signing_in = {"username": "social.worker", "password": PASSWORD}
+    back = await client.post("/ui/sign-in", data={**signing_in, "next": page}, follow_redirects=False)
+    assert back.status_code == 303 and back.headers["location"] == page
+    elsewhere = await client.post(
+        "/ui/sign-in", data={**signing_in, "next": "//elsewhere.example/ui/"}, follow_redirects=False
+    )
+    assert elsewhere.headers["location"] == "/ui/"  # never another site
+
+
+async def test_dates_are_read_as_people_type_them(pages, project) -> None:
+    worker, helper = pages["social_worker"], pages["helper"]
+    for n, typed in enumerate(("31/12/1990", "31-12-1990", "1990-12-31", " 31.12.1990 ")):
+        person_id = await register_born(worker, f"Date{n}", typed)
+        await project()
+        card = await api(worker, "GET", f"/people/{person_id}")
+        assert card.json()["birth_date"] == "1990-12-31", typed
+    quick = await helper.post(
+        "/ui/office-hours/newcomer",
+        data={"given_name": "Moussa", "family_name": "Keita", "birth_date": "31/12/1990", "site": "Liège"},
+    )
+    assert quick.status_code == 303 and "notice=registered" in quick.headers["location"]
+
+
+async def register_born(who: Browserless, family: str, birth_date: str) -> str:
+    answer = await who.post(
+        "/ui/people/new", data={"given_name": "Awa", "family_name": family, "birth_date": birth_date}
+    )
+    assert answer.status_code == 303, answer.text
+    return str(answer.headers["location"]).rsplit("/", 1)[1]

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Live, shot
+from tests.http.conftest import PASSWORD
+from tests.web.conftest import BROWSER_TIMEOUT_MS, Live, shot
 
 AXE = Path(__file__).parents[2] / "service" / "web" / "static" / "vendor" / "axe.min.js"
 SECRET_NOTE = "Dossier titre de séjour : recours introduit au CCE"
@@ -243,3 +244,135 @@ def test_the_interface_switches_to_english_and_back(open_as, live: Live) -> None
     page.wait_for_url("**/ui/sign-in")
     _axe(page)
     shot(page, "sign-in")
+
+
+# ---- errors, expiry, resubmission, and a phone ----
+
+
+def _open_signed_out(browser: Any, live: Live, *, width: int = 1280) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-BE")
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(live.url + "/ui/sign-in")
+    return page
+
+
+def test_a_wrong_password_says_so_in_french_and_keeps_the_username(browser, live: Live) -> None:
+    page = _open_signed_out(browser, live)
+    page.get_by_label("Identifiant").fill("social.worker")
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    page.get_by_role("button", name="Se connecter").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Identifiant ou mot de passe incorrect")
+    expect(summary).to_be_focused()
+    expect(page.get_by_label("Identifiant")).to_have_value("social.worker")
+    expect(page.get_by_label("Mot de passe")).to_have_value("")
+    assert page.title().startswith("Erreur :")
+    _axe(page)
+    shot(page, "sign-in-wrong-password")
+    page.context.close()
+
+
+def test_a_birth_date_typed_wrongly_comes_back_with_the_message_next_to_it(open_as, live: Live) -> None:
+    page = open_as("social_worker")
+    page.goto(live.url + "/ui/people/new")
+    page.get_by_label("Prénom").fill("Fatou")
+    page.get_by_label("Nom de famille").fill("Ndiaye")
+    page.get_by_label("Date de naissance").fill("31/13/1990")
+    page.get_by_role("button", name="Inscrire").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-birth_date")).to_contain_text("Saisissez la date de naissance au format 31/12/1990")
+    expect(page.get_by_label("Prénom")).to_have_value("Fatou")
+    expect(page.get_by_label("Date de naissance")).to_have_value("31/13/1990")
+    assert page.get_by_role("navigation").count() == 1  # inside the normal layout
+    _axe(page)
+    shot(page, "register-bad-date")
+    page.locator("#error-summary a").first.click()
+    expect(page.get_by_label("Date de naissance")).to_be_focused()
+    page.get_by_label("Date de naissance").fill("31/12/1990")
+    page.get_by_role("button", name="Inscrire").click()
+    page.wait_for_url("**/ui/people/*")
+    _eventually(lambda: page.reload() or page.get_by_text("Fatou Ndiaye").count() > 0)
+
+
+def _file_with_a_case(live: Live, given: str, family: str) -> str:
+    person_id = _register(live, "social_worker", given, family)
+    case = {"person_id": person_id, "domain": "housing", "summary": "x"}
+    opened = live.api("social_worker", "POST", "/cases", json=case)
+    assert opened.status_code == 201, opened.text
+    return person_id
+
+
+def _note_count(live: Live, person_id: str, text: str) -> int:
+    answer = live.api("social_worker", "GET", f"/people/{person_id}/file")
+    return json.dumps(answer.json(), ensure_ascii=False).count(text)
+
+
+def test_an_expired_session_brings_the_note_back_on_the_file_after_signing_in(open_as, live: Live) -> None:
+    person_id = _file_with_a_case(live, "Khadija", "Amrani")
+    page = open_as("social_worker")
+    page.goto(live.url + f"/ui/people/{person_id}")
+    note = page.get_by_label("Note", exact=True)
+    _eventually(lambda: page.reload() or note.count() == 1)
+    text = "Rendez-vous au CPAS le 12/10 : apporter la composition de ménage"
+    note.fill(text)
+    page.context.add_cookies([{"name": "suivi_session", "value": "expired", "url": live.url}])
+    page.get_by_role("button", name="Ajouter la note").click()
+    page.wait_for_url("**/ui/sign-in?expired=1")
+    expect(page.get_by_role("status")).to_be_visible()
+    page.get_by_label("Identifiant").fill("social.worker")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"**/ui/people/{person_id}")
+    expect(page.get_by_label("Note", exact=True)).to_have_value(text)
+    expect(page.locator("main")).to_contain_text("ce que vous aviez saisi a été remis dans le formulaire")
+    shot(page, "social-worker-note-kept-after-expiry")
+    page.get_by_role("button", name="Ajouter la note").click()
+    _eventually(lambda: _note_count(live, person_id, text) == 1)
+    page.reload()
+    expect(page.get_by_label("Note", exact=True)).to_have_value("")  # the draft is forgotten once used
+
+
+def test_going_back_and_sending_the_note_again_writes_it_once(open_as, live: Live) -> None:
+    person_id = _file_with_a_case(live, "Sami", "Haddad")
+    page = open_as("social_worker")
+    page.goto(live.url + f"/ui/people/{person_id}")
+    note = page.get_by_label("Note", exact=True)
+    _eventually(lambda: page.reload() or note.count() == 1)
+    text = "Appel à la société de logement"
+    note.fill(text)
+    page.get_by_role("button", name="Ajouter la note").click()
+    _eventually(lambda: _note_count(live, person_id, text) == 1)
+    page.go_back()
+    page.get_by_label("Note", exact=True).fill(text)
+    page.get_by_role("button", name="Ajouter la note").click()
+    page.wait_for_load_state()
+    time.sleep(1)  # give a second write, if there were one, the time to reach the log
+    assert _note_count(live, person_id, text) == 1
+    response = page.request.get(live.url + f"/ui/people/{person_id}")
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_the_caseload_and_the_file_fit_a_phone(open_as, live: Live) -> None:
+    people = [_file_with_a_case(live, f"Prénom-très-long-{n}", f"Nom-de-famille-composé-{n}") for n in range(3)]
+    page = open_as("social_worker", width=390, height=844)
+    page.goto(live.url + "/ui/caseload")
+    _eventually(lambda: page.reload() or page.locator("table").count() == 1)
+    widest = page.evaluate("() => document.documentElement.scrollWidth")
+    assert widest <= 390, f"the page is {widest} px wide on a 390 px screen"
+    _axe(page)
+    shot(page, "social-worker-caseload-phone")
+    page.goto(live.url + f"/ui/people/{people[0]}")
+    expect(page.get_by_label("Note", exact=True)).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    _axe(page)
+    shot(page, "social-worker-file-phone")
+
+
+def test_an_error_page_keeps_the_navigation_and_speaks_french(open_as, live: Live) -> None:
+    page = open_as("trainer")
+    page.goto(live.url + "/ui/caseload")
+    expect(page.get_by_role("alert")).to_contain_text("Cette page est réservée à un autre rôle")
+    expect(page.get_by_role("navigation")).to_contain_text("Mes sessions DigiLab")
+    _axe(page)
+    shot(page, "trainer-other-roles-page")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -16,7 +17,9 @@ from service.http.session_cookie import forget_session_cookie, session_cookie
 from service.staff.accounts import SignInRefusedError
 from service.staff.sign_in import open_session
 from service.web.catalogue import language_or_default
-from service.web.viewer import LANGUAGE_COOKIE, NAVIGATION, Viewer, form_of, language_of, render
+from service.web.errors import NEXT_COOKIE
+from service.web.kept import FormFieldError, FormFieldErrors, Kept
+from service.web.viewer import LANGUAGE_COOKIE, NAVIGATION, Viewer, form_of, language_of, render, safe_next
 
 _ONE_YEAR = 365 * 24 * 3600
 
@@ -25,16 +28,46 @@ def _language_cookie(language: str) -> Cookie:
     return Cookie(key=LANGUAGE_COOKIE, value=language, max_age=_ONE_YEAR, samesite="strict", path="/", httponly=True)
 
 
+def _next_of(request: Request[Any, Any, Any], asked: str | None, expired: bool) -> str:
+    """The page to go back to after signing in: the one named, or the one the expired session was on."""
+    kept = unquote(request.cookies.get(NEXT_COOKIE, "")) if expired else ""
+    return safe_next(asked) or safe_next(kept) or ""
+
+
+def _sign_in_page(
+    request: Request[Any, Any, Any], *, expired: bool, next_page: str, kept: Kept | None = None, status: int = 200
+) -> Template:
+    return render(
+        "sign_in.html",
+        language=language_of(request),
+        title="sign_in.title",
+        expired=expired,
+        failed=False,
+        next=next_page,
+        kept=kept,
+        status=status,
+    )
+
+
 @get("/ui/sign-in", include_in_schema=False)
-async def sign_in_page(request: Request[Any, Any, Any], expired: FromQuery[bool] = False) -> Template:
-    return render("sign_in.html", language=language_of(request), title="sign_in.title", expired=expired, failed=False)
+async def sign_in_page(
+    request: Request[Any, Any, Any], expired: FromQuery[bool] = False, next: FromQuery[str | None] = None
+) -> Template:
+    return _sign_in_page(request, expired=expired, next_page=_next_of(request, next, expired))
 
 
 @post("/ui/sign-in", include_in_schema=False)
 async def sign_in(request: Request[Any, Any, Any], services: NamedDependency[Services]) -> Response[Any]:
+    """A refused sign-in shows the form again with the username typed (never the password) and why."""
     form = await form_of(request)
-    username, password = form.get("username", ""), form.get("password", "")
+    username, password = form.get("username", "").strip(), form.get("password", "")
+    next_page = safe_next(form.get("next")) or ""
+    missing = [FormFieldError(name, f"sign_in.{name}") for name in ("username", "password") if not form.get(name)]
     try:
+        if missing:
+            raise FormFieldErrors(missing)
+        if len(username) > 100 or len(password) > 200:
+            raise SignInRefusedError()
         signed_in = await open_session(
             services.accounts,
             services.sessions,
@@ -44,11 +77,14 @@ async def sign_in(request: Request[Any, Any, Any], services: NamedDependency[Ser
             services.clock(),
             wait=services.sign_in_delay,
         )
-    except SignInRefusedError:
-        return render("sign_in.html", language=language_of(request), title="sign_in.title", failed=True, status=401)
+    except (SignInRefusedError, FormFieldErrors) as error:
+        kept = Kept.after(error, form, form.lists, language_of(request), request.url.path, intro="")
+        return _sign_in_page(request, expired=False, next_page=next_page, kept=kept, status=401)
     session = session_cookie(signed_in.session.token, secure=services.secure_cookies)
     cookies = [session, _language_cookie(language_or_default(signed_in.staff.language))]
-    return Redirect("/ui/", status_code=303, cookies=cookies)
+    response: Response[Any] = Redirect(next_page or "/ui/", status_code=303, cookies=cookies)
+    response.delete_cookie(NEXT_COOKIE, path="/ui/sign-in")
+    return response
 
 
 @post("/ui/sign-out", include_in_schema=False)

@@ -7,11 +7,12 @@ application's views (``service/application/views``).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
 import msgspec
-from litestar import MediaType, Request, Response, Router, get, post
+from litestar import MediaType, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -22,7 +23,7 @@ from domain.rights import IdentityCheck, Right
 from service.application import gdpr as person_gdpr
 from service.application.context import ApplicationContext
 from service.application.views import access_log
-from service.application.views.dpo import legal_holds
+from service.application.views.dpo import file_numbers, legal_holds
 from service.gdpr.export import export_person
 from service.gdpr.html import export_html
 from service.gdpr.register import record_of_processing
@@ -37,7 +38,33 @@ from service.gdpr.requests import (
 )
 from service.gdpr.retention import run_retention
 from service.http.deps import Services
-from service.web.viewer import Form, Viewer, form_of, page, pages_for
+from service.web.errors import shown_again
+from service.web.kept import Kept
+from service.web.viewer import LONG_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
+
+
+async def _requests_page(
+    viewer: Viewer, services: Services, ctx: ApplicationContext, done: str = "", kept: Kept | None = None
+) -> Template:
+    found = await list_requests(ctx, viewer.principal.actor)
+    staff = await access_log.staff_names(ctx, viewer.principal.actor)
+    numbers = await file_numbers(ctx, viewer.principal.actor, [r.person_id for r in found])
+    return page(
+        viewer,
+        "dpo/requests.html",
+        "dpo.title",
+        requests=found,
+        numbers=numbers,
+        staff=staff,
+        rights=list(Right),
+        checks=list(IdentityCheck),
+        today=services.clock().date(),
+        done=done if done in _DONE else "",
+        kept=kept,
+    )
+
+
+_DONE = ("received", "answer", "extension", "hold", "restriction", "lift-hold", "lift-restriction")
 
 
 @get("/", include_in_schema=False)
@@ -47,66 +74,106 @@ async def requests(
     ctx: NamedDependency[ApplicationContext],
     done: FromQuery[str] = "",
 ) -> Template:
-    found = await list_requests(ctx, viewer.principal.actor)
-    staff = await access_log.staff_names(ctx, viewer.principal.actor)
-    return page(
-        viewer,
-        "dpo/requests.html",
-        "dpo.title",
-        requests=found,
-        staff=staff,
-        rights=list(Right),
-        checks=list(IdentityCheck),
-        today=services.clock().date(),
-        done=done,
-    )
+    return await _requests_page(viewer, services, ctx, done)
+
+
+def _on_the_requests(
+    form: Form, viewer: Viewer, services: Services, ctx: ApplicationContext, command: Callable[[], Awaitable[str]]
+) -> Awaitable[Response[Any]]:
+    """A form of the requests page: then where ``command`` says, or the page again with the form kept."""
+
+    async def attempt() -> Response[Any]:
+        return Redirect(await command(), status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await _requests_page(viewer, services, ctx, kept=kept)
+
+    return shown_again(form, viewer, attempt, again)
 
 
 @post("/requests", include_in_schema=False)
 async def receive(
-    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    services: NamedDependency[Services],
+    ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     """A rights request received (the person named by id); its deadline is one month later."""
-    form = await form_of(request)
-    command = ReceiveRequest(
-        person_id=form.uuid("person_id"),
-        right=form.choice("right", Right),
-        received_on=form.day("received_on"),
-        identity_check=form.choice("identity_check", IdentityCheck),
-        identity_note=form.get("identity_note", ""),
-        details=form.get("details", ""),
-    )
-    await receive_request(ctx, viewer.principal.actor, command)
-    return Redirect("/ui/dpo?done=received", status_code=303)
+
+    async def command() -> str:
+        receiving = ReceiveRequest(
+            person_id=form.uuid("person_id"),
+            right=form.choice("right", Right),
+            received_on=form.day("received_on"),
+            identity_check=form.choice("identity_check", IdentityCheck),
+            identity_note=form.text("identity_note", 2000),
+            details=form.text("details", 2000),
+        )
+        await receive_request(ctx, viewer.principal.actor, receiving, idempotency_key=form.key(viewer))
+        return "/ui/dpo?done=received"
+
+    return await _on_the_requests(form, viewer, services, ctx, command)
 
 
 @post("/requests/{request_id:uuid}/{action:str}", include_in_schema=False)
 async def request_action(
     request_id: FromPath[UUID],
     action: FromPath[str],
-    request: Request[Any, Any, Any],
+    form: NamedDependency[Form],
     viewer: NamedDependency[Viewer],
+    services: NamedDependency[Services],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     """Answering a request, or extending its deadline by one or two months with a reason (Art. 12(3))."""
-    form = await form_of(request)
-    actor = viewer.principal.actor
-    if action == "answer":
-        await answer_request(ctx, actor, AnswerRequest(request_id=request_id, answer=form.get("answer", "")))
-    elif action == "extension":
-        months = form.integer("months", 1)
-        extension = ExtendDeadline(request_id=request_id, months=months, reason=form.get("reason", ""))
-        await extend_deadline(ctx, actor, extension)
-    else:
-        return Redirect("/ui/dpo", status_code=303)
-    return Redirect(f"/ui/dpo?done={action}", status_code=303)
+    actor, key = viewer.principal.actor, form.key(viewer)
+
+    async def command() -> str:
+        if action == "answer":
+            answering = AnswerRequest(request_id=request_id, answer=form.text("answer", LONG_LENGTH, required=True))
+            await answer_request(ctx, actor, answering, idempotency_key=key)
+        elif action == "extension":
+            months = form.integer("months", 1, low=1, high=2)
+            reason = form.text("reason", SHORT_LENGTH, required=True)
+            extension = ExtendDeadline(request_id=request_id, months=months, reason=reason)
+            await extend_deadline(ctx, actor, extension, idempotency_key=key)
+        else:
+            return "/ui/dpo"
+        return f"/ui/dpo?done={action}"
+
+    return await _on_the_requests(form, viewer, services, ctx, command)
 
 
 @post("/open", include_in_schema=False)
-async def open_person(request: Request[Any, Any, Any], viewer: NamedDependency[Viewer]) -> Response[Any]:
+async def open_person(
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    services: NamedDependency[Services],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
     """The person is named by id in a form (never by name in a URL)."""
-    person_id = UUID((await form_of(request)).get("person_id", "").strip())
-    return Redirect(f"/ui/dpo/people/{person_id}", status_code=303)
+
+    async def command() -> str:
+        return f"/ui/dpo/people/{form.uuid('person_id')}"
+
+    return await _on_the_requests(form, viewer, services, ctx, command)
+
+
+async def _person_page(
+    viewer: Viewer, ctx: ApplicationContext, person_id: UUID, done: str = "", kept: Kept | None = None
+) -> Template:
+    holds = await legal_holds(ctx, viewer.principal.actor, person_id)
+    numbers = await file_numbers(ctx, viewer.principal.actor, [person_id])
+    return page(
+        viewer,
+        "dpo/person.html",
+        "dpo.person",
+        person_id=person_id,
+        file_number=numbers.get(person_id),
+        bases=list(LegalBasis),
+        holds=holds,
+        done=done if done in _DONE else "",
+        kept=kept,
+    )
 
 
 @get("/people/{person_id:uuid}", include_in_schema=False)
@@ -116,10 +183,7 @@ async def person(
     ctx: NamedDependency[ApplicationContext],
     done: FromQuery[str] = "",
 ) -> Template:
-    holds = await legal_holds(ctx, viewer.principal.actor, person_id)
-    return page(
-        viewer, "dpo/person.html", "dpo.person", person_id=person_id, bases=list(LegalBasis), holds=holds, done=done
-    )
+    return await _person_page(viewer, ctx, person_id, done)
 
 
 @get("/people/{person_id:uuid}/export.json", include_in_schema=False)
@@ -138,7 +202,8 @@ async def export_printable(
     person_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Response[str]:
     export = await export_person(ctx, viewer.principal.actor, person_id)
-    return Response(export_html(export, viewer.language), media_type=MediaType.HTML)
+    staff = {s.staff_id: s.display_name for s in await access_log.staff_names(ctx, viewer.principal.actor)}
+    return Response(export_html(export, viewer.language, staff=staff), media_type=MediaType.HTML)
 
 
 @post("/people/{person_id:uuid}/{action:str}", include_in_schema=False)
@@ -150,20 +215,29 @@ async def person_action(
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     """A legal hold, a restriction, or lifting either."""
-    actor = viewer.principal.actor
-    if action == "hold":
-        hold = person_gdpr.PlaceLegalHold(person_id, form.choice("basis", LegalBasis), form.get("note", ""))
-        await person_gdpr.place_legal_hold(ctx, actor, hold)
-    elif action == "restriction":
-        await person_gdpr.restrict_processing(
-            ctx, actor, person_gdpr.RestrictProcessing(person_id, form.get("reason", ""))
-        )
-    elif action == "lift-hold":
-        lifted = person_gdpr.LiftLegalHold(person_id, form.uuid("hold_id"))
-        await person_gdpr.lift_legal_hold(ctx, actor, lifted)
-    elif action == "lift-restriction":
-        await person_gdpr.lift_restriction(ctx, actor, person_gdpr.LiftRestriction(person_id))
-    return Redirect(f"/ui/dpo/people/{person_id}?done={action}", status_code=303)
+    actor, key = viewer.principal.actor, form.key(viewer)
+
+    async def attempt() -> Response[Any]:
+        if action == "hold":
+            note = form.text("note", SHORT_LENGTH, required=True)
+            hold = person_gdpr.PlaceLegalHold(person_id, form.choice("basis", LegalBasis), note)
+            await person_gdpr.place_legal_hold(ctx, actor, hold, idempotency_key=key)
+        elif action == "restriction":
+            restricting = person_gdpr.RestrictProcessing(person_id, form.text("reason", SHORT_LENGTH, required=True))
+            await person_gdpr.restrict_processing(ctx, actor, restricting, idempotency_key=key)
+        elif action == "lift-hold":
+            lifted = person_gdpr.LiftLegalHold(person_id, form.uuid("hold_id"))
+            await person_gdpr.lift_legal_hold(ctx, actor, lifted, idempotency_key=key)
+        elif action == "lift-restriction":
+            await person_gdpr.lift_restriction(ctx, actor, person_gdpr.LiftRestriction(person_id), idempotency_key=key)
+        else:
+            return Redirect(f"/ui/dpo/people/{person_id}", status_code=303)
+        return Redirect(f"/ui/dpo/people/{person_id}?done={action}", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await _person_page(viewer, ctx, person_id, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @get("/people/{person_id:uuid}/access-log", include_in_schema=False)
@@ -202,7 +276,8 @@ async def retention(
 ) -> Template:
     """A dry run only: who is due, and who is kept by a legal hold."""
     report = await run_retention(ctx, viewer.principal.actor, services.gdpr_tools, services.retention, dry_run=True)
-    return page(viewer, "dpo/retention.html", "nav.retention", report=report)
+    numbers = await file_numbers(ctx, viewer.principal.actor, [d.person_id for d in [*report.due, *report.held]])
+    return page(viewer, "dpo/retention.html", "nav.retention", report=report, numbers=numbers)
 
 
 ROUTES = [

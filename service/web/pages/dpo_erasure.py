@@ -11,6 +11,7 @@ from litestar.response import Template
 
 from domain.policy import Role
 from service.application.context import ApplicationContext
+from service.application.views.dpo import file_numbers
 from service.gdpr import receipts
 from service.gdpr.erasure import erase, plan_erasure
 from service.http.deps import Services
@@ -27,8 +28,15 @@ async def dry_run(
     person_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Template:
     plan = await plan_erasure(ctx, viewer.principal.actor, person_id)
+    number = (await file_numbers(ctx, viewer.principal.actor, [person_id])).get(person_id)
     return page(
-        viewer, "dpo/erasure_plan.html", "erasure.title", plan=plan, code=confirmation_code(person_id), mismatch=False
+        viewer,
+        "dpo/erasure_plan.html",
+        "erasure.title",
+        plan=plan,
+        code=confirmation_code(person_id),
+        mismatch=False,
+        file_number=number,
     )
 
 
@@ -43,7 +51,10 @@ async def confirm(
     code = confirmation_code(person_id)
     if form.get("confirm_1", "").strip() != code or form.get("confirm_2", "").strip() != code:
         plan = await plan_erasure(ctx, viewer.principal.actor, person_id)
-        return page(viewer, "dpo/erasure_plan.html", "erasure.title", plan=plan, code=code, mismatch=True)
+        number = (await file_numbers(ctx, viewer.principal.actor, [person_id])).get(person_id)
+        return page(
+            viewer, "dpo/erasure_plan.html", "erasure.title", plan=plan, code=code, mismatch=True, file_number=number
+        )
     receipt = await erase(ctx, viewer.principal.actor, person_id, services.gdpr_tools)
     return page(
         viewer, "dpo/receipt.html", "erasure.receipt", receipt=receipt, document=receipts.encode(receipt).decode()

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
-from litestar import Request, Response, Router, get, post
+from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -21,8 +21,10 @@ from service.application import office_hours
 from service.application.context import ApplicationContext
 from service.application.people import RegisterPerson, register_person
 from service.application.views.board import BoardView, office_hours_board
+from service.web.errors import shown_again
+from service.web.kept import Kept
 from service.web.pages.people import details_from
-from service.web.viewer import Form, Viewer, form_of, page, pages_for
+from service.web.viewer import NAME_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
 
 DEFAULT_SITE = "Liège"
 
@@ -35,14 +37,33 @@ async def _board(ctx: ApplicationContext, viewer: Viewer, site: str) -> BoardVie
     return await office_hours_board(ctx, viewer.principal.actor, site)  # today's session
 
 
-async def _check_in(ctx: ApplicationContext, viewer: Viewer, person_id: UUID, site: str) -> None:
+async def _check_in(ctx: ApplicationContext, viewer: Viewer, person_id: UUID, site: str, key: str | None) -> None:
     arrival = office_hours.CheckIn(person_id, ctx.clock().date(), site)
-    await office_hours.check_in(ctx, viewer.principal.actor, arrival)
+    await office_hours.check_in(ctx, viewer.principal.actor, arrival, idempotency_key=key)
 
 
 @get("/")
 async def choose_session(viewer: NamedDependency[Viewer]) -> Template:
     return page(viewer, "office_hours/choose.html", "office_hours.title", site=DEFAULT_SITE)
+
+
+async def _board_page(
+    viewer: Viewer, ctx: ApplicationContext, site: str, notice: str = "", kept: Kept | None = None
+) -> Template:
+    board = await _board(ctx, viewer, site)
+    return page(
+        viewer,
+        "office_hours/board.html",
+        "board.title",
+        board=board,
+        site=site,
+        notice=notice if notice in _NOTICES else "",
+        categories=list(RequestCategory),
+        kept=kept,
+    )
+
+
+_NOTICES = ("checked_in", "registered", "referred")
 
 
 @get("/board")
@@ -52,16 +73,7 @@ async def board_page(
     site: FromQuery[str] = DEFAULT_SITE,
     notice: FromQuery[str] = "",
 ) -> Template:
-    board = await _board(ctx, viewer, site)
-    return page(
-        viewer,
-        "office_hours/board.html",
-        "board.title",
-        board=board,
-        site=site,
-        notice=notice,
-        categories=list(RequestCategory),
-    )
+    return await _board_page(viewer, ctx, _site(site), notice)
 
 
 @get("/board/live")
@@ -69,17 +81,30 @@ async def board_fragment(
     viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext], site: FromQuery[str] = DEFAULT_SITE
 ) -> Template:
     """The board alone, refreshed by htmx every few seconds."""
-    board = await _board(ctx, viewer, site)
-    return page(viewer, "office_hours/board_live.html", "board.title", board=board, site=site)
+    board = await _board(ctx, viewer, _site(site))
+    return page(viewer, "office_hours/board_live.html", "board.title", board=board, site=_site(site))
+
+
+def _site(site: str | None) -> str:
+    """The place of the session: a short name (the default when none is given)."""
+    text = (site or "").strip()
+    return text[:NAME_LENGTH] if text else DEFAULT_SITE
 
 
 @post("/check-in")
 async def check_in(
     form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Response[Any]:
-    site = form.get("site") or DEFAULT_SITE
-    await _check_in(ctx, viewer, form.uuid("person_id"), site)
-    return Redirect(_board_url(site) + "&notice=checked_in", status_code=303)
+    site = _site(form.get("site"))
+
+    async def attempt() -> Response[Any]:
+        await _check_in(ctx, viewer, form.uuid("person_id"), site, form.key(viewer))
+        return Redirect(_board_url(site) + "&notice=checked_in", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await _board_page(viewer, ctx, site, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @post("/newcomer")
@@ -87,31 +112,58 @@ async def quick_registration(
     form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Response[Any]:
     """Register a newcomer and check them in, in two steps of the same services."""
-    site = form.get("site") or DEFAULT_SITE
-    registered = await register_person(ctx, viewer.principal.actor, RegisterPerson(details_from(form)))
-    await _check_in(ctx, viewer, registered.person_id, site)
-    return Redirect(_board_url(site) + "&notice=registered", status_code=303)
+    site = _site(form.get("site"))
+
+    async def attempt() -> Response[Any]:
+        registering = RegisterPerson(details_from(form))
+        key = form.key(viewer, "register")
+        registered = await register_person(ctx, viewer.principal.actor, registering, idempotency_key=key)
+        await _check_in(ctx, viewer, registered.person_id, site, form.key(viewer, "check-in"))
+        return Redirect(_board_url(site) + "&notice=registered", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await _board_page(viewer, ctx, site, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @post("/visits/{visit_id:uuid}/call")
 async def call(
     visit_id: FromPath[UUID],
-    request: Request[Any, Any, Any],
+    form: NamedDependency[Form],
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    site = (await form_of(request)).get("site") or DEFAULT_SITE
-    await office_hours.call_visitor(ctx, viewer.principal.actor, office_hours.CallVisitor(visit_id))
-    return Redirect(f"/ui/office-hours/visits/{visit_id}?site={quote(site)}", status_code=303)
+    site = _site(form.get("site"))
+
+    async def attempt() -> Response[Any]:
+        calling = office_hours.CallVisitor(visit_id)
+        await office_hours.call_visitor(ctx, viewer.principal.actor, calling, idempotency_key=form.key(viewer))
+        return Redirect(f"/ui/office-hours/visits/{visit_id}?site={quote(site)}", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await _board_page(viewer, ctx, site, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
+
+
+def _visit_page(viewer: Viewer, visit_id: UUID, site: str, kept: Kept | None = None) -> Template:
+    return page(
+        viewer,
+        "office_hours/visit.html",
+        "visit.title",
+        visit_id=visit_id,
+        site=site,
+        categories=list(RequestCategory),
+        kept=kept,
+    )
 
 
 @get("/visits/{visit_id:uuid}")
 async def visit_page(
     visit_id: FromPath[UUID], viewer: NamedDependency[Viewer], site: FromQuery[str] = DEFAULT_SITE
 ) -> Template:
-    return page(
-        viewer, "office_hours/visit.html", "visit.title", visit_id=visit_id, site=site, categories=list(RequestCategory)
-    )
+    return _visit_page(viewer, visit_id, _site(site))
 
 
 @post("/visits/{visit_id:uuid}/help")
@@ -121,18 +173,24 @@ async def record_help(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    helping = office_hours.RecordHelp(
-        visit_id,
-        category=form.choice("category", RequestCategory, "other"),
-        description=form.get("description", ""),
-        help_given=form.get("help_given", ""),
-        minutes=form.integer("minutes", 0),
-        follow_up_needed=form.get("follow_up_needed") == "on",
-    )
-    await office_hours.record_help(ctx, viewer.principal.actor, helping)
-    return Redirect(
-        f"/ui/office-hours/visits/{visit_id}?site={quote(form.get('site') or DEFAULT_SITE)}&helped=1", status_code=303
-    )
+    site = _site(form.get("site"))
+
+    async def attempt() -> Response[Any]:
+        helping = office_hours.RecordHelp(
+            visit_id,
+            category=form.choice("category", RequestCategory, "other"),
+            description=form.text("description", SHORT_LENGTH, required=True),
+            help_given=form.text("help_given", 2000, required=True),
+            minutes=form.integer("minutes", 0, high=480),
+            follow_up_needed=form.get("follow_up_needed") == "on",
+        )
+        await office_hours.record_help(ctx, viewer.principal.actor, helping, idempotency_key=form.key(viewer))
+        return Redirect(f"/ui/office-hours/visits/{visit_id}?site={quote(site)}&helped=1", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return _visit_page(viewer, visit_id, site, kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @post("/visits/{visit_id:uuid}/referral")
@@ -143,9 +201,17 @@ async def refer(
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     """Refer the visitor to the social-legal service (the visit and the referral in one append)."""
-    referring = office_hours.ReferVisit(visit_id, form.get("reason", ""))
-    await office_hours.refer_visit(ctx, viewer.principal.actor, referring)
-    return Redirect(_board_url(form.get("site") or DEFAULT_SITE) + "&notice=referred", status_code=303)
+    site = _site(form.get("site"))
+
+    async def attempt() -> Response[Any]:
+        referring = office_hours.ReferVisit(visit_id, form.text("reason", SHORT_LENGTH, required=True))
+        await office_hours.refer_visit(ctx, viewer.principal.actor, referring, idempotency_key=form.key(viewer))
+        return Redirect(_board_url(site) + "&notice=referred", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return _visit_page(viewer, visit_id, site, kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 # A session's pages are the helpers' (their navigation leads here); which visitors, the access policy decides.

@@ -6,7 +6,7 @@ recorded; a social worker outside their caseload gives a written reason (break-g
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -26,16 +26,24 @@ from service.application.people import RegisterPerson, register_person
 from service.application.reading import ReadPurpose
 from service.application.views.case_file import Entry, case_file
 from service.application.views.people import PersonCard, person_card, search_directory
-from service.web.viewer import Form, Viewer, form_of, page, pages_for
+from service.web.errors import shown_again
+from service.web.kept import Checks, Kept
+from service.web.viewer import NAME_LENGTH, SHORT_LENGTH, Form, Viewer, form_of, page, pages_for, parse_day
 
 
-def details_from(form: dict[str, str]) -> PersonDetails:
-    birth = form.get("birth_date") or None
+def details_from(form: Form) -> PersonDetails:
+    """The identity typed at registration; every field that cannot be used is named at once."""
+    check = Checks()
+    given = check(lambda name: form.text(name, NAME_LENGTH, required=True), "given_name")
+    family = check(lambda name: form.text(name, NAME_LENGTH, required=True), "family_name")
+    birth = check(form.optional_day, "birth_date")
+    phone = check(lambda name: form.text(name, 40), "phone")
+    check.done()
     return PersonDetails(
-        given_name=form.get("given_name", "").strip(),
-        family_name=form.get("family_name", "").strip(),
-        birth_date=None if birth is None else date.fromisoformat(birth),
-        contact=ContactDetails(phone=form.get("phone") or None),
+        given_name=given or "",
+        family_name=family or "",
+        birth_date=birth,
+        contact=ContactDetails(phone=phone or None),
     )
 
 
@@ -58,7 +66,10 @@ async def search(
 ) -> Template:
     """Results as an htmx fragment (or the whole page without JavaScript)."""
     form = await form_of(request)
-    found = await _search(ctx, viewer, form.get("query", "").strip())
+    query = form.get("query", "").strip()
+    born = parse_day(query)  # a birth date as people type it (31/12/1990) is searched as one
+    query = born.isoformat() if born is not None else query
+    found = await _search(ctx, viewer, query) if 2 <= len(query) <= NAME_LENGTH else []
     template = "people/found.html" if request.headers.get("HX-Request") else "people/search.html"
     return page(viewer, template, "search.title", found=found, site=form.get("site", ""))
 
@@ -69,24 +80,38 @@ async def duplicates(
 ) -> Template:
     """While registering: people already known under this name (an htmx fragment)."""
     text = f"{form.get('given_name', '')} {form.get('family_name', '')}".strip()
-    found = await _search(ctx, viewer, text) if len(text) >= 2 else []
+    found = await _search(ctx, viewer, text) if 2 <= len(text) <= 2 * NAME_LENGTH + 1 else []
     return page(viewer, "people/duplicates.html", "register.title", found=found)
+
+
+def _registration(viewer: Viewer, kept: Kept | None = None) -> Template:
+    return page(viewer, "people/new.html", "register.title", kept=kept)
 
 
 @get("/new")
 async def registration_page(viewer: NamedDependency[Viewer]) -> Template:
-    return page(viewer, "people/new.html", "register.title")
+    return _registration(viewer)
 
 
 @post("/new")
 async def register(
     form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Response[Any]:
-    registered = await register_person(ctx, viewer.principal.actor, RegisterPerson(details_from(form)))
-    return Redirect(f"/ui/people/{registered.person_id}", status_code=303)
+    async def attempt() -> Response[Any]:
+        command = RegisterPerson(details_from(form))
+        registered = await register_person(ctx, viewer.principal.actor, command, idempotency_key=form.key(viewer))
+        return Redirect(f"/ui/people/{registered.person_id}", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return _registration(viewer, kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
-async def _file_page(ctx: ApplicationContext, viewer: Viewer, person_id: UUID, reason: str | None) -> Template:
+async def file_page(
+    ctx: ApplicationContext, viewer: Viewer, person_id: UUID, reason: str | None, kept: Kept | None = None
+) -> Template:
+    """The person's file; ``kept`` is the form that came back with an error, if any."""
     actor, purpose = viewer.principal.actor, _purpose(viewer)
     card = await person_card(ctx, actor, person_id, purpose)
     timeline = await case_file(ctx, actor, person_id, purpose, reason)
@@ -109,6 +134,7 @@ async def _file_page(ctx: ApplicationContext, viewer: Viewer, person_id: UUID, r
         organisations=list(OrganisationKind),
         colleagues=colleagues,
         break_glass_reason=reason or "",
+        kept=kept,
     )
 
 
@@ -130,7 +156,13 @@ def cases_of(entries: list[Entry]) -> list[dict[str, Any]]:
 async def person_file(
     person_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Template:
-    return await _file_page(ctx, viewer, person_id, None)
+    return await file_page(ctx, viewer, person_id, None)
+
+
+@get("/{person_id:uuid}/break-glass")
+async def break_glass_again(person_id: FromPath[UUID]) -> Response[Any]:
+    """Coming back to a break-glass page (after signing in again): the file asks for the reason anew."""
+    return Redirect(f"/ui/people/{person_id}", status_code=303)
 
 
 @post("/{person_id:uuid}/break-glass")
@@ -141,8 +173,30 @@ async def break_glass(
     ctx: NamedDependency[ApplicationContext],
 ) -> Template:
     """Reading outside one's caseload, with a written reason (recorded, flagged for the DPO)."""
-    reason = (await form_of(request)).get("reason", "").strip()
-    return await _file_page(ctx, viewer, person_id, reason)
+    form = await form_of(request)
+    reason = form.text("reason", SHORT_LENGTH)
+    return await file_page(ctx, viewer, person_id, reason)
+
+
+async def on_the_file(
+    form: Form,
+    viewer: Viewer,
+    ctx: ApplicationContext,
+    person_id: UUID,
+    command: Callable[[], Awaitable[object]],
+    then: str | None = None,
+) -> Response[Any]:
+    """Run a command of one of the file's forms, then go to ``then`` (the file by default); if it
+    cannot be done, show the file again with the form as it was typed and the message."""
+
+    async def attempt() -> Response[Any]:
+        await command()
+        return Redirect(then or f"/ui/people/{person_id}", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await file_page(ctx, viewer, person_id, form.get("break_glass_reason") or None, kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @post("/{person_id:uuid}/consents")
@@ -152,9 +206,11 @@ async def consent_given(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    giving = GiveConsent(person_id, form.choice("purpose", Purpose), form.choice("evidence", Evidence))
-    await give_consent(ctx, viewer.principal.actor, giving)
-    return Redirect(f"/ui/people/{person_id}", status_code=303)
+    async def command() -> object:
+        giving = GiveConsent(person_id, form.choice("purpose", Purpose), form.choice("evidence", Evidence))
+        return await give_consent(ctx, viewer.principal.actor, giving, idempotency_key=form.key(viewer))
+
+    return await on_the_file(form, viewer, ctx, person_id, command)
 
 
 @post("/{person_id:uuid}/consents/withdrawal")
@@ -164,8 +220,11 @@ async def consent_withdrawn(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    await withdraw_consent(ctx, viewer.principal.actor, WithdrawConsent(person_id, form.choice("purpose", Purpose)))
-    return Redirect(f"/ui/people/{person_id}", status_code=303)
+    async def command() -> object:
+        withdrawing = WithdrawConsent(person_id, form.choice("purpose", Purpose))
+        return await withdraw_consent(ctx, viewer.principal.actor, withdrawing, idempotency_key=form.key(viewer))
+
+    return await on_the_file(form, viewer, ctx, person_id, command)
 
 
 # Those who register people find them and open their file; what the file shows, the access policy decides.
@@ -179,6 +238,7 @@ ROUTES = [
             registration_page,
             register,
             person_file,
+            break_glass_again,
             break_glass,
             consent_given,
             consent_withdrawn,

@@ -7,8 +7,9 @@ to the person's file.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
@@ -39,22 +40,50 @@ from service.application.referrals import (
     make_external_referral,
 )
 from service.application.views.caseload import caseload
-from service.web.viewer import Form, Viewer, page, pages_for
+from service.web.errors import shown_again
+from service.web.kept import Checks, Kept
+from service.web.pages.people import on_the_file
+from service.web.viewer import LONG_LENGTH, NAME_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
+
+_IDS = UUID("0b7e6f0e-3d6a-4f57-9a52-5d1f0c0a9e21")
+"""Namespace of the ids of entries made from a page form with a one-time token (a resend makes the same id)."""
+
+
+def _entry_id(ctx: ApplicationContext, key: str | None, kind: str) -> UUID:
+    return ctx.new_id() if key is None else uuid5(_IDS, f"{kind}:{key}")
+
+
+async def _caseload_page(viewer: Viewer, ctx: ApplicationContext, kept: Kept | None = None) -> Template:
+    load = await caseload(ctx, viewer.principal.actor)
+    today = ctx.clock().date()
+    return page(
+        viewer,
+        "social/caseload.html",
+        "caseload.title",
+        load=load,
+        today=today,
+        domains=list(CaseDomain),
+        kept=kept,
+    )
 
 
 @get("/caseload")
 async def my_caseload(viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]) -> Template:
-    load = await caseload(ctx, viewer.principal.actor)
-    today = ctx.clock().date()
-    return page(viewer, "social/caseload.html", "caseload.title", load=load, today=today, domains=list(CaseDomain))
+    return await _caseload_page(viewer, ctx)
 
 
-def _file(person_id: UUID) -> Response[Any]:
-    return Redirect(f"/ui/people/{person_id}", status_code=303)
+def _on_the_caseload(
+    form: Form, viewer: Viewer, ctx: ApplicationContext, command: Callable[[], Awaitable[str]]
+) -> Awaitable[Response[Any]]:
+    """An answer to a referral: then where ``command`` says, or the caseload again with the form kept."""
 
+    async def attempt() -> Response[Any]:
+        return Redirect(await command(), status_code=303)
 
-def _caseload() -> Response[Any]:
-    return Redirect("/ui/caseload", status_code=303)
+    async def again(kept: Kept) -> Template:
+        return await _caseload_page(viewer, ctx, kept)
+
+    return shown_again(form, viewer, attempt, again)
 
 
 @post("/referrals/{referral_id:uuid}/accept")
@@ -66,9 +95,15 @@ async def accept(
 ) -> Response[Any]:
     """Accepting an internal referral opens the case, taken by the signed-in social worker, in the same append."""
     actor = viewer.principal.actor
-    acceptance = AcceptReferral(referral_id, form.choice("domain", CaseDomain), actor.staff_id, form.get("summary", ""))
-    await accept_referral(ctx, actor, acceptance)
-    return _file(form.uuid("person_id"))
+
+    async def command() -> str:
+        person_id = form.uuid("person_id")
+        summary = form.text("summary", LONG_LENGTH)
+        acceptance = AcceptReferral(referral_id, form.choice("domain", CaseDomain), actor.staff_id, summary)
+        await accept_referral(ctx, actor, acceptance, idempotency_key=form.key(viewer))
+        return f"/ui/people/{person_id}"
+
+    return await _on_the_caseload(form, viewer, ctx, command)
 
 
 @post("/referrals/{referral_id:uuid}/decline")
@@ -78,8 +113,12 @@ async def decline(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    await decline_referral(ctx, viewer.principal.actor, DeclineReferral(referral_id, form.get("reason", "")))
-    return _caseload()
+    async def command() -> str:
+        declining = DeclineReferral(referral_id, form.text("reason", SHORT_LENGTH, required=True))
+        await decline_referral(ctx, viewer.principal.actor, declining, idempotency_key=form.key(viewer))
+        return "/ui/caseload"
+
+    return await _on_the_caseload(form, viewer, ctx, command)
 
 
 @post("/people/{person_id:uuid}/cases")
@@ -91,9 +130,13 @@ async def new_case(
 ) -> Response[Any]:
     """The case is the signed-in social worker's."""
     actor = viewer.principal.actor
-    opening = OpenCase(person_id, form.choice("domain", CaseDomain), actor.staff_id, form.get("summary", ""))
-    await open_case(ctx, actor, opening)
-    return _file(person_id)
+
+    async def command() -> object:
+        summary = form.text("summary", LONG_LENGTH, required=True)
+        opening = OpenCase(person_id, form.choice("domain", CaseDomain), actor.staff_id, summary)
+        return await open_case(ctx, actor, opening, idempotency_key=form.key(viewer))
+
+    return await on_the_file(form, viewer, ctx, person_id, command)
 
 
 @post("/cases/{case_id:uuid}/{action:str}")
@@ -106,42 +149,82 @@ async def case_action(
 ) -> Response[Any]:
     """A note, a follow-up, a reassignment, an external referral, closing or reopening.
 
-    The form names the person to go back to; a reassignment goes back to the caseload.
+    The form names the person to go back to; a reassignment goes back to the caseload. If the
+    action cannot be done, the file comes back with the form as it was typed and the message.
     """
-    actor = viewer.principal.actor
-    glass = form.get("break_glass_reason") or None  # needed outside one's own caseload
-    if action == "notes":
-        await add_note(ctx, actor, AddNote(case_id, glass, note_id=ctx.new_id(), text=form.get("text", "")))
-    elif action == "follow-ups":
-        due_on, description = form.day("due_on"), form.get("description", "")
-        setting = SetFollowUp(case_id, glass, follow_up_id=ctx.new_id(), due_on=due_on, description=description)
-        await set_follow_up(ctx, actor, setting)
-    elif action == "closure":
-        await close_case(ctx, actor, CloseCase(case_id, glass, outcome=form.choice("outcome", CaseOutcome)))
-    elif action == "reassignment":
-        worker = form.uuid("social_worker_id")
-        await reassign_case(
-            ctx, actor, ReassignCase(case_id, glass, social_worker_id=worker, reason=form.get("reason", ""))
-        )
-        return _caseload()
-    elif action == "external-referral":
-        await make_external_referral(ctx, actor, _external_referral(form, case_id))
-    elif action == "reopening":
-        await reopen_case(ctx, actor, ReopenCase(case_id, glass, reason=form.get("reason", "")))
-    else:
-        return _caseload()
-    return _file(form.uuid("person_id"))
+    if action not in _CASE_ACTIONS:
+        return Redirect("/ui/caseload", status_code=303)
+    person_id = form.uuid("person_id")
+
+    async def command() -> object:
+        return await _CASE_ACTIONS[action](form, viewer, ctx, case_id)
+
+    then = "/ui/caseload" if action == "reassignment" else None
+    return await on_the_file(form, viewer, ctx, person_id, command, then)
 
 
-def _external_referral(form: Form, case_id: UUID) -> MakeExternalReferral:
-    return MakeExternalReferral(
+CaseAction = Callable[[Form, Viewer, ApplicationContext, UUID], Awaitable[object]]
+
+
+async def _note(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
+    key = form.key(viewer)
+    text = form.text("text", LONG_LENGTH, required=True)
+    adding = AddNote(case_id, _glass(form), note_id=_entry_id(ctx, key, "note"), text=text)
+    return await add_note(ctx, viewer.principal.actor, adding, idempotency_key=key)
+
+
+async def _follow_up(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
+    key, check = form.key(viewer), Checks()
+    check(form.day, "due_on")
+    check(lambda name: form.text(name, SHORT_LENGTH, required=True), "description")
+    check.done()  # both are named at once; read now, they are sure to be good
+    due_on, description = form.day("due_on"), form.text("description", SHORT_LENGTH)
+    follow_up_id = _entry_id(ctx, key, "follow-up")
+    setting = SetFollowUp(case_id, _glass(form), follow_up_id=follow_up_id, due_on=due_on, description=description)
+    return await set_follow_up(ctx, viewer.principal.actor, setting, idempotency_key=key)
+
+
+async def _closure(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
+    closing = CloseCase(case_id, _glass(form), outcome=form.choice("outcome", CaseOutcome))
+    return await close_case(ctx, viewer.principal.actor, closing, idempotency_key=form.key(viewer))
+
+
+async def _reassignment(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
+    worker, reason = form.uuid("social_worker_id"), form.text("reason", SHORT_LENGTH, required=True)
+    moving = ReassignCase(case_id, _glass(form), social_worker_id=worker, reason=reason)
+    return await reassign_case(ctx, viewer.principal.actor, moving, idempotency_key=form.key(viewer))
+
+
+async def _external_referral(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
+    referring = MakeExternalReferral(
         form.uuid("person_id"),
         form.choice("organisation_kind", OrganisationKind),
-        form.get("organisation_name", "").strip(),
-        form.get("reason", ""),
+        form.text("organisation_name", NAME_LENGTH, required=True),
+        form.text("reason", LONG_LENGTH, required=True),
         case_id,
-        form.get("override_reason", "").strip() or None,
+        form.text("override_reason", SHORT_LENGTH) or None,
     )
+    return await make_external_referral(ctx, viewer.principal.actor, referring, idempotency_key=form.key(viewer))
+
+
+async def _reopening(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
+    reopening = ReopenCase(case_id, _glass(form), reason=form.text("reason", SHORT_LENGTH, required=True))
+    return await reopen_case(ctx, viewer.principal.actor, reopening, idempotency_key=form.key(viewer))
+
+
+def _glass(form: Form) -> str | None:
+    """The break-glass reason the file was opened with, needed for a write outside one's own caseload."""
+    return form.text("break_glass_reason", SHORT_LENGTH) or None
+
+
+_CASE_ACTIONS: dict[str, CaseAction] = {
+    "notes": _note,
+    "follow-ups": _follow_up,
+    "closure": _closure,
+    "reassignment": _reassignment,
+    "external-referral": _external_referral,
+    "reopening": _reopening,
+}
 
 
 # Typed as any route entry, so the pages' list of every area stays one type.

@@ -22,7 +22,9 @@ from service.application.context import ApplicationContext
 from service.application.views.cohorts import my_cohorts
 from service.application.views.roster import roster
 from service.application.views.training_history import training_history
-from service.web.viewer import Form, Viewer, page, pages_for
+from service.web.errors import shown_again
+from service.web.kept import FormFieldError, FormFieldErrors, Kept
+from service.web.viewer import NAME_LENGTH, Form, Viewer, page, pages_for
 
 
 @get("/")
@@ -39,14 +41,9 @@ async def roster_page(
     return page(viewer, "training/roster.html", "roster.title", roster=view)
 
 
-@get("/{cohort_id:uuid}/attendance")
-async def attendance_sheet(
-    cohort_id: FromPath[UUID],
-    viewer: NamedDependency[Viewer],
-    ctx: NamedDependency[ApplicationContext],
-    saved: FromQuery[int] = 0,
+async def _attendance_page(
+    viewer: Viewer, ctx: ApplicationContext, cohort_id: UUID, saved: int = 0, kept: Kept | None = None
 ) -> Template:
-    """Everyone is marked present; the trainer changes only the exceptions, then saves once."""
     view = await roster(ctx, viewer.principal.actor, cohort_id)
     enrolled = [line for line in view.learners if line.status == "enrolled"]
     statuses = list(AttendanceStatus)
@@ -58,7 +55,42 @@ async def attendance_sheet(
         learners=enrolled,
         statuses=statuses,
         saved=saved,
+        kept=kept,
     )
+
+
+@get("/{cohort_id:uuid}/attendance")
+async def attendance_sheet(
+    cohort_id: FromPath[UUID],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+    saved: FromQuery[int] = 0,
+) -> Template:
+    """Everyone is marked present; the trainer changes only the exceptions, then saves once."""
+    return await _attendance_page(viewer, ctx, cohort_id, saved)
+
+
+def marks_of(form: Form) -> tuple[training.LearnerMark, ...]:
+    """The exceptions to "everyone present": one mark per learner (``mark-<person id>``), each one of the statuses."""
+    marks, problems = [], []
+    for name, value in form.items():
+        if not name.startswith("mark-"):
+            continue
+        try:
+            person_id = UUID(name.removeprefix("mark-"))
+        except ValueError:
+            problems.append(FormFieldError(name, "identifier"))
+            continue
+        try:
+            status = form.one_of(name, AttendanceStatus, value)
+        except FormFieldError as problem:
+            problems.append(problem)
+            continue
+        if status is not AttendanceStatus.PRESENT:
+            marks.append(training.LearnerMark(status, person_id=person_id))
+    if problems:
+        raise FormFieldErrors(problems)
+    return tuple(marks)
 
 
 @post("/{cohort_id:uuid}/attendance")
@@ -68,14 +100,15 @@ async def record_attendance(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    exceptions = tuple(
-        training.LearnerMark(AttendanceStatus(value), person_id=UUID(key.removeprefix("mark-")))
-        for key, value in form.items()
-        if key.startswith("mark-") and value != AttendanceStatus.PRESENT
-    )
-    day = training.RecordGroupDay(cohort_id, ctx.clock().date(), AttendanceStatus.PRESENT, exceptions)
-    await training.record_group_day(ctx, viewer.principal.actor, day)
-    return Redirect(f"/ui/cohorts/{cohort_id}/attendance?saved=1", status_code=303)
+    async def attempt() -> Response[Any]:
+        day = training.RecordGroupDay(cohort_id, ctx.clock().date(), AttendanceStatus.PRESENT, marks_of(form))
+        await training.record_group_day(ctx, viewer.principal.actor, day, idempotency_key=form.key(viewer))
+        return Redirect(f"/ui/cohorts/{cohort_id}/attendance?saved=1", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await _attendance_page(viewer, ctx, cohort_id, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @get("/{cohort_id:uuid}/records/{record_id:uuid}/digcomp")
@@ -108,7 +141,7 @@ async def assess(
     levels = {k.removeprefix("level-"): form.integer(k, 0) for k, v in form.items() if k.startswith("level-") and v}
     kind = form.choice("kind", AssessmentKind, "initial")
     assessment = training.AssessDigComp(record_id, kind, training.competence_levels(levels))
-    await training.assess_digcomp(ctx, viewer.principal.actor, assessment)
+    await training.assess_digcomp(ctx, viewer.principal.actor, assessment, idempotency_key=form.key(viewer))
     return Redirect(f"/ui/cohorts/{cohort_id}/records/{record_id}/digcomp?saved=1", status_code=303)
 
 
@@ -121,8 +154,8 @@ async def complete(
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     """The learner finished the course: their certificate's reference closes the training record."""
-    completion = training.CompleteTraining(record_id, form.get("certificate_reference", "").strip())
-    await training.complete_training(ctx, viewer.principal.actor, completion)
+    completion = training.CompleteTraining(record_id, form.text("certificate_reference", NAME_LENGTH, required=True))
+    await training.complete_training(ctx, viewer.principal.actor, completion, idempotency_key=form.key(viewer))
     return Redirect(f"/ui/cohorts/{cohort_id}", status_code=303)
 
 
