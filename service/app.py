@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware import DefineMiddleware
 
 from service.application.context import ApplicationContext
@@ -36,6 +37,7 @@ from service.staff.sessions import Sessions
 from service.storage.database import Backoff
 from service.storage.runtime import Runtime
 from service.web import WEB_ROUTES, template_config
+from service.web.errors import web_error
 
 log = logging.getLogger("suivi.app")
 RuntimeFactory = Callable[[], AbstractAsyncContextManager[Runtime]]
@@ -113,7 +115,7 @@ def create_app(
         template_config=template_config(),
         lifespan=[lifespan],
         dependencies={**DEPENDENCIES, "http_metrics": Provide(_http_metrics, sync_to_thread=False)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: _not_found},
         after_exception=[find_erasure_receipt],
         middleware=[DefineMiddleware(request_log_middleware, metrics=http_metrics), no_store_middleware],
         openapi_config=DocumentConfig(
@@ -142,6 +144,13 @@ async def _keep_running(name: str, start: Callable[[], Awaitable[None]]) -> None
                 extra={"task": name, "error_type": type(error).__name__, "retry_in": round(delay, 1)},
             )
             await asyncio.sleep(delay)
+
+
+def _not_found(request: Request[Any, Any, Any], error: NotFoundException) -> Response[Any]:
+    """An address no route matches: a page in the staff's language under /ui, a problem elsewhere."""
+    if request.url.path.startswith("/ui"):
+        return web_error(request, error)
+    return EXCEPTION_HANDLERS[HTTPException](request, error)
 
 
 def _report_if_stopped(task: asyncio.Task[None]) -> None:
