@@ -5,7 +5,7 @@ Two ways, as in the GOV.UK Design System:
 - a form where a person types comes back with what was typed, the message next to its field and a
   summary at the top (``shown_again``, called by the page handlers around their command);
 - any other error is a page of its own (or an htmx fragment) with the navigation, whose words
-  come from ``catalogue_errors``; a 500 says only that something went wrong on our side.
+  come from the catalogue (``service/words/locale``); a 500 says only that something went wrong on our side.
 
 A session that has expired (or was never opened) sends the browser back to the sign-in page
 with a message, remembering the page the person was on (the ``suivi_next`` cookie: a path of

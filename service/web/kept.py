@@ -4,7 +4,7 @@ This is the GOV.UK Design System's pattern. The page handler catches the error o
 and renders the page the form is on again with a ``Kept``: templates put the typed values back
 (``kept.value("given_name")``), show the message above the field (``kept.error("given_name")``)
 and mark it (``kept.invalid("given_name")``); ``base.html`` shows the summary. The messages are
-the reader's language (``catalogue_errors.ERROR_WORDS``), never the English detail of the API.
+the reader's language (the catalogue, ``service/words/locale/*.po``), never the English detail of the API.
 
 A page with several forms names the form by its action (``kept.value("text", action)``): only the
 form that was sent gets its values back. Passwords are never kept.
@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from service.http.problems import BadRequestError
-from service.web.catalogue import LANGUAGES, language_or_default
-from service.web.catalogue_errors import ERROR_WORDS
+from service.words.catalogue import Catalogue
+from service.words.translator import Translator
 
 _ENGLISH = {
     "missing": "is missing",
@@ -137,17 +137,16 @@ def _keys(error: BaseException, status: int | None) -> Iterator[str]:
 
 def wording(error: BaseException, language: str, status: int | None = None) -> str:
     """What the page says about ``error``, in ``language``: the most precise words there are."""
-    index = LANGUAGES.index(language_or_default(language))
+    catalogue = Catalogue(language)
     for key in _keys(error, status):
-        words = ERROR_WORDS.get(key)
-        if words is not None:
+        if catalogue.get(key) is not None:
             values = error.values if isinstance(error, FormFieldError) else {}
-            return words[index].format(**values) if values else words[index]
+            return Translator(language)(key, **values)
     raise AssertionError("status.500 always has words")
 
 
 def say(key: str, language: str) -> str:
-    return ERROR_WORDS[key][LANGUAGES.index(language_or_default(language))]
+    return Translator(language)(key)
 
 
 def field_of(error: BaseException, sent: Mapping[str, str]) -> str | None:

@@ -27,8 +27,9 @@ from service.http.deps import Services, services_of
 from service.http.guards import requires
 from service.http.problems import CsrfError
 from service.http.security import CSRF_HEADER, Principal, authenticate
-from service.web.catalogue import Translator, language_or_default
 from service.web.kept import FormFieldError, Kept
+from service.words.catalogue import language_or_default
+from service.words.translator import Translator
 
 LANGUAGE_COOKIE = "suivi_lang"
 """The language of the pages shown before sign-in (a preference, not personal data)."""

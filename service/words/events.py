@@ -118,12 +118,12 @@ class Narrator:
                 said.add(inner)
         if h.kind == "AccessRecord.Recorded":
             values["view"] = t.of("view", body.get("view"), fallback="view.other")
-            return Told(h.at, h.category, h.kind, t(key, **values), self._access_details(body))
+            return Told(h.at, h.category, h.kind, _sentence(t(key, **values)), self._access_details(body))
         placeholders = _placeholders(t(key))
         for name in placeholders - values.keys():
             values[name] = fields.value(name, _annotation(event, name), body.get(name), inline=True) or "—"
         skip = frozenset((placeholders - set(_NESTED)) | said)
-        return Told(h.at, h.category, h.kind, t(key, **values), fields.of(event, body, skip, acted))
+        return Told(h.at, h.category, h.kind, _sentence(t(key, **values)), fields.of(event, body, skip, acted))
 
     def details(self, owner: type, body: Mapping[str, Any], skip: Iterable[str] = ()) -> list[tuple[str, str]]:
         """The fields of a structure (e.g. a person's details) in words, as an event's details are."""
@@ -200,6 +200,11 @@ _NESTED: dict[str, tuple[str, str, str]] = {
     "basis": ("hold", "basis", "basis"),
 }
 """A sentence's placeholder taken from a structure: placeholder -> (field, its field, the value's words)."""
+
+
+def _sentence(text: str) -> str:
+    """A sentence begins with a capital, also when it begins with "un membre du personnel"."""
+    return text[:1].upper() + text[1:]
 
 
 def _placeholders(text: str) -> set[str]:

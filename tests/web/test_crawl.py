@@ -61,7 +61,7 @@ def test_the_checks_catch_what_the_issue_saw() -> None:
     assert len(raw_tokens(seen, "fr")) >= 6
     assert raw_tokens("consent:8c38ab12-0000-4000-8000-000000000000:2", "en")
     assert raw_tokens("the person must not be blank", "fr")
-    assert not raw_tokens("Note ajoutée par Sophie Lambert le 03/12/2026 · dossier 2026-00042", "fr")
+    assert not raw_tokens("Sophie Lambert a ajouté une note le 03/12/2026 · dossier 2026-00042", "fr")
 
 
 def _kind(url: str) -> str:

@@ -1,6 +1,7 @@
 """Every message in the reader's language, and a form with an error comes back as it was typed.
 
-An error that can reach a page has French and English words (``catalogue_errors``); a page
+An error that can reach a page has French and English words in the catalogue
+(``service/words/locale/*.po``); a page
 never shows the API's English detail; a form where a person types comes back with the text,
 the message above the field and a summary at the top (the GOV.UK pattern), inside the normal
 layout with its navigation; other errors are a page with the navigation.
@@ -19,11 +20,18 @@ from pathlib import Path
 import pytest
 
 from service.http.problems import DATABASE_UNAVAILABLE, EXCEPTION_HANDLERS
-from service.web.catalogue_errors import ERROR_WORDS
 from service.web.kept import FormFieldError, wording
+from service.words.catalogue import words
 from tests.web.test_actions import api, register
 
 ROOT = Path(__file__).parents[2]
+WORDS = words()
+ERROR_WORDS = {
+    key: texts
+    for key, texts in WORDS.items()
+    if key.startswith(("form.", "status.")) or " " in key or key[:1].isupper()
+}
+"""The catalogue's words for errors: a field's problem, a status, a rule's fixed message, an error class."""
 PACKAGES = ["domain", "service.application", "service.gdpr", "service.staff", "service.storage", "service.web"]
 
 
@@ -136,7 +144,8 @@ async def test_a_blank_registration_comes_back_with_the_text_a_summary_and_each_
     answer = await worker.post("/ui/people/new", data=typed)
     assert answer.status_code == 400
     html = _page(answer)
-    assert "<nav" in html and "Il y a un problème" in html and "<title>Erreur :" in html
+    assert "<nav" in html and "Il y a un problème" in html and "<title>Erreur\u00a0:" in html
+    assert "<title>Erreur\u00a0: Inscrire une personne ·" in html  # its own title, not the record of processing's
     assert 'id="error-given_name"' in html and "Saisissez le prénom." in html
     assert 'id="error-birth_date"' in html and "au format 31/12/1990" in html
     assert 'value="Diallo"' in html and 'value="31/02/1990"' in html and 'value="0470 12 34 56"' in html

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from service.web.catalogue_words import WORDS
+from service.words.catalogue import words
+
+WORDS = words()
 
 ROLE_PAGES = {
     "social_worker": ["/ui/caseload", "/ui/people/search", "/ui/people/new"],

@@ -16,10 +16,10 @@ from service.http.deps import Services
 from service.http.session_cookie import forget_session_cookie, session_cookie
 from service.staff.accounts import SignInRefusedError
 from service.staff.sign_in import open_session
-from service.web.catalogue import language_or_default
 from service.web.errors import NEXT_COOKIE
 from service.web.kept import FormFieldError, FormFieldErrors, Kept
 from service.web.viewer import LANGUAGE_COOKIE, NAVIGATION, Viewer, form_of, language_of, render, safe_next
+from service.words.catalogue import language_or_default
 
 _ONE_YEAR = 365 * 24 * 3600
 

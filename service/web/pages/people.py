@@ -81,11 +81,11 @@ async def duplicates(
     """While registering: people already known under this name (an htmx fragment)."""
     text = f"{form.get('given_name', '')} {form.get('family_name', '')}".strip()
     found = await _search(ctx, viewer, text) if 2 <= len(text) <= 2 * NAME_LENGTH + 1 else []
-    return page(viewer, "people/duplicates.html", "register.title", found=found)
+    return page(viewer, "people/duplicates.html", "registration.title", found=found)
 
 
 def _registration(viewer: Viewer, kept: Kept | None = None) -> Template:
-    return page(viewer, "people/new.html", "register.title", kept=kept)
+    return page(viewer, "people/new.html", "registration.title", kept=kept)
 
 
 @get("/new")
