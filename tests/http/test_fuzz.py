@@ -32,7 +32,7 @@ from service.staff.accounts import StaffAccounts
 from service.storage.keys.master_key import MasterKey
 from tests.conftest import _drop, with_database
 
-EXAMPLES_PER_ENDPOINT = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "3"))
+EXAMPLES_PER_ENDPOINT = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "2"))
 HOOKS = Path(__file__).with_name("fuzz_hooks.py")
 CONFIG = """
 [checks.positive_data_acceptance]
