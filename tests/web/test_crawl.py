@@ -83,8 +83,10 @@ async def _sign_in(client: AsyncTestClient[Litestar], username: str) -> None:
     assert answer.status_code in (200, 303), answer.text[:300]
 
 
-async def _crawl(client: AsyncTestClient[Litestar], seeds: list[str], language: str) -> dict[str, list[str]]:
-    """Visit every page reachable from the seeds; what each page shows that it should not."""
+async def _crawl(
+    client: AsyncTestClient[Litestar], seeds: list[str], language: str, visited: set[str]
+) -> dict[str, list[str]]:
+    """Visit every page reachable from the seeds (added to ``visited``); what each page shows that it should not."""
     problems: dict[str, list[str]] = {}
     queue, seen, kinds = list(seeds), set(seeds), Counter[str]()
     while queue:
@@ -93,6 +95,7 @@ async def _crawl(client: AsyncTestClient[Litestar], seeds: list[str], language: 
         if kinds[_kind(url)] > PER_KIND:
             continue
         answer = await client.get(url, follow_redirects=True)
+        visited.add(urlsplit(url).path)
         if answer.status_code != 200:
             problems[url] = [f"status {answer.status_code}"]
             continue
@@ -129,11 +132,11 @@ async def demo(runtime, clock, project) -> dict[str, list[str]]:
 
 @pytest.mark.timeout(600)
 async def test_every_page_of_every_role_speaks_the_readers_words(client, demo) -> None:
-    problems = {}
+    problems, visited = {}, set[str]()
     for language in ("fr", "en"):  # before signing in: the sign-in page, in the language chosen there
         client.cookies.clear()
         await client.post("/ui/sign-in/language", data={"language": language})
-        for url, found in (await _crawl(client, ["/ui/sign-in", "/ui/sign-in?expired=1"], language)).items():
+        for url, found in (await _crawl(client, ["/ui/sign-in", "/ui/sign-in?expired=1"], language, visited)).items():
             problems[f"signed out {language} {url}"] = found
     for role, username in ROLES.items():
         await _sign_in(client, username)
@@ -144,7 +147,7 @@ async def test_every_page_of_every_role_speaks_the_readers_words(client, demo) -
             assert token, role
             switched = await client.post("/ui/language", data={"language": language, "csrf_token": token.group(1)})
             assert switched.status_code in (200, 303), switched.text[:300]
-            for url, found in (await _crawl(client, start, language)).items():
+            for url, found in (await _crawl(client, start, language, visited)).items():
                 problems[f"{role} {language} {url}"] = found
             if role in ("social_worker", "helper"):  # the search answers a form, and only reads
                 for query in ("Diallo", "01/01/1970", "Personne-Inconnue"):
@@ -154,4 +157,8 @@ async def test_every_page_of_every_role_speaks_the_readers_words(client, demo) -
                         problems[f"{role} {language} search {query}"] = [str(answer.status_code), *found]
                     if query == "01/01/1970":  # a birth date as people write it finds the person
                         assert "Diallo" in answer.text, answer.text[-2000:]
+    # A crawl that reached no page would find nothing wrong: it must have seen every role's pages.
+    for reached in ("/ui/caseload", "/ui/cohorts", "/ui/office-hours", "/ui/dpo", "/ui/admin/staff"):
+        assert any(path.startswith(reached) for path in visited), (reached, sorted(visited))
+    assert len(visited) >= 20, sorted(visited)
     assert problems == {}, "\n".join(f"{where}: {found}" for where, found in sorted(problems.items()))
