@@ -108,6 +108,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     dpo_contact: Annotated[
         str, _env("SUIVI_DPO_CONTACT", "How to reach the DPO, printed in the record of processing.")
     ] = ""
+    sites: Annotated[
+        str,
+        _env(
+            "SUIVI_SITES",
+            "The centre's sites where office hours are held, separated by commas; the first is the main one.",
+        ),
+    ] = "Liège centre,Seraing"
+    completion_attendance_percent: Annotated[
+        int,
+        _env(
+            "SUIVI_COMPLETION_ATTENDANCE_PERCENT",
+            "Share of a cohort's sessions (in %) a learner must attend to complete it without a written reason.",
+        ),
+    ] = 80
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -125,6 +139,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def site_list(self) -> tuple[str, ...]:
+        return tuple(site.strip() for site in self.sites.split(",") if site.strip())
 
     @property
     def secure_cookies(self) -> bool:

@@ -7,6 +7,7 @@ time and ids are injected so that tests control them.
 from __future__ import annotations
 
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
@@ -34,6 +35,15 @@ class Actor(msgspec.Struct, frozen=True):
         return Role.DPO in self.roles
 
 
+class Centre(msgspec.Struct, frozen=True, kw_only=True):
+    """How this centre works, from its settings: its sites and its completion rule."""
+
+    sites: tuple[str, ...] = ("Liège centre", "Seraing")
+    """Where office hours are held; the first is the main site."""
+    completion_attendance_percent: int = 80
+    """Attendance (in % of a cohort's sessions) needed to complete it without a written reason."""
+
+
 @dataclass(frozen=True)
 class ApplicationContext:
     repository: Repository
@@ -49,6 +59,7 @@ class ApplicationContext:
     """Seconds a command that commutes (a note, attendance) keeps retrying concurrency conflicts."""
     index: BlindIndex | None = None
     """The directory's blind index, for searching people by name; only searches need it."""
+    centre: Centre = dataclasses.field(default_factory=Centre)
 
     @property
     def sealer(self) -> SubjectSealer:
@@ -67,5 +78,8 @@ class ApplicationContext:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         new_id: Callable[[], UUID] = uuid4,
         index: BlindIndex | None = None,
+        centre: Centre | None = None,
     ) -> ApplicationContext:
-        return cls(Repository(runtime.store), runtime.pool, runtime.keys, clock, new_id, index=index)
+        return cls(
+            Repository(runtime.store), runtime.pool, runtime.keys, clock, new_id, index=index, centre=centre or Centre()
+        )

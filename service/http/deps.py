@@ -18,7 +18,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 
 from projections.blind_index import BlindIndex
-from service.application.context import Actor, ApplicationContext
+from service.application.context import Actor, ApplicationContext, Centre
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureTools
 from service.http.headers import IdempotencyKey, expecting, idempotency_key
@@ -46,7 +46,11 @@ class Services:
     """For the record of processing (controller, DPO contact, retention) and the rights-request warning."""
 
     def context(self) -> ApplicationContext:
-        return ApplicationContext.from_runtime(self.runtime, clock=self.clock, index=self.index)
+        centre = Centre(
+            sites=self.settings.site_list,
+            completion_attendance_percent=self.settings.completion_attendance_percent,
+        )
+        return ApplicationContext.from_runtime(self.runtime, clock=self.clock, index=self.index, centre=centre)
 
 
 @dataclass(frozen=True)
