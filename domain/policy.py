@@ -44,6 +44,10 @@ class Scope(enum.StrEnum):
     """Only inside a subject-access export (GDPR Art. 15 and 20)."""
     OWN_ENTRIES = "own_entries"
     """Only the entries the staff member caused."""
+    COURSE_DETAILS = "course_details"
+    """Of the identity, what a course needs: name, file number, preferred language, a phone number."""
+    TRAINING_CONSENTS = "training_consents"
+    """Of the consent record, only the purposes that concern training."""
 
 
 class Relation(msgspec.Struct, frozen=True):
@@ -51,6 +55,8 @@ class Relation(msgspec.Struct, frozen=True):
 
     in_own_caseload: bool = False
     in_own_cohort: bool = False
+    enrolling_in_own_cohort: bool = False
+    """On the waiting list of, or being enrolled in, a cohort the staff member trains."""
     break_glass_reason: str | None = None
     shares_training_with_social_legal: bool = False
     shares_office_hours_with_trainers: bool = False

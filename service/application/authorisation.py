@@ -26,6 +26,7 @@ from service.storage.repository import AggregateErasedError, AggregateNotFoundEr
 _MOST_GENEROUS = Relation(
     in_own_caseload=True,
     in_own_cohort=True,
+    enrolling_in_own_cohort=True,
     break_glass_reason="role check",
     shares_training_with_social_legal=True,
     shares_office_hours_with_trainers=True,
