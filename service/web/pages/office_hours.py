@@ -23,7 +23,7 @@ from service.application.people import RegisterPerson, register_person
 from service.application.views.board import BoardView, office_hours_board
 from service.web.errors import shown_again
 from service.web.kept import Kept
-from service.web.pages.people import details_from
+from service.web.pages.registration import details_from
 from service.web.viewer import NAME_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
 
 DEFAULT_SITE = "Liège"

@@ -1,4 +1,4 @@
-"""People: search (the query goes in a POST body, never the URL), registration with a duplicate warning, the file.
+"""People: the file, its break-glass and its consents (finding and registering people: ``registration``).
 
 The file is the case-file view (``views.case_file``), filtered by the access policy and
 recorded; a social worker outside their caseload gives a written reason (break-glass).
@@ -18,101 +18,26 @@ from litestar.response import Redirect, Template
 from domain.case import CaseDomain, CaseOutcome
 from domain.consent import Evidence, Purpose
 from domain.organisations import OrganisationKind
-from domain.person import ContactDetails, PersonDetails
 from domain.policy import Role
 from service.application.consent import GiveConsent, WithdrawConsent, give_consent, withdraw_consent
 from service.application.context import ApplicationContext
-from service.application.people import RegisterPerson, register_person
 from service.application.reading import ReadPurpose
 from service.application.views.case_file import Entry, case_file
-from service.application.views.people import PersonCard, person_card, search_directory
+from service.application.views.people import person_card
 from service.web.errors import shown_again
-from service.web.kept import Checks, Kept
-from service.web.viewer import NAME_LENGTH, SHORT_LENGTH, Form, Viewer, form_of, page, pages_for, parse_day
+from service.web.kept import Kept
+from service.web.viewer import SHORT_LENGTH, Form, Viewer, form_of, page, pages_for
 
 
-def details_from(form: Form) -> PersonDetails:
-    """The identity typed at registration; every field that cannot be used is named at once."""
-    check = Checks()
-    given = check(lambda name: form.text(name, NAME_LENGTH, required=True), "given_name")
-    family = check(lambda name: form.text(name, NAME_LENGTH, required=True), "family_name")
-    birth = check(form.optional_day, "birth_date")
-    phone = check(lambda name: form.text(name, 40), "phone")
-    check.done()
-    return PersonDetails(
-        given_name=given or "",
-        family_name=family or "",
-        birth_date=birth,
-        contact=ContactDetails(phone=phone or None),
-    )
-
-
-def _purpose(viewer: Viewer) -> ReadPurpose:
+def reading_purpose(viewer: Viewer) -> ReadPurpose:
     return ReadPurpose.FOLLOW_UP if viewer.has(Role.SOCIAL_WORKER) else ReadPurpose.OFFICE_HOURS
-
-
-async def _search(ctx: ApplicationContext, viewer: Viewer, query: str) -> list[PersonCard]:
-    return await search_directory(ctx, viewer.principal.actor, query, _purpose(viewer))
-
-
-@get("/search")
-async def search_page(viewer: NamedDependency[Viewer]) -> Template:
-    return page(viewer, "people/search.html", "search.title", found=None, site="")
-
-
-@post("/search")
-async def search(
-    request: Request[Any, Any, Any], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
-) -> Template:
-    """Results as an htmx fragment (or the whole page without JavaScript)."""
-    form = await form_of(request)
-    query = form.get("query", "").strip()
-    born = parse_day(query)  # a birth date as people type it (31/12/1990) is searched as one
-    query = born.isoformat() if born is not None else query
-    found = await _search(ctx, viewer, query) if 2 <= len(query) <= NAME_LENGTH else []
-    template = "people/found.html" if request.headers.get("HX-Request") else "people/search.html"
-    return page(viewer, template, "search.title", found=found, site=form.get("site", ""))
-
-
-@post("/duplicates")
-async def duplicates(
-    form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
-) -> Template:
-    """While registering: people already known under this name (an htmx fragment)."""
-    text = f"{form.get('given_name', '')} {form.get('family_name', '')}".strip()
-    found = await _search(ctx, viewer, text) if 2 <= len(text) <= 2 * NAME_LENGTH + 1 else []
-    return page(viewer, "people/duplicates.html", "registration.title", found=found)
-
-
-def _registration(viewer: Viewer, kept: Kept | None = None) -> Template:
-    return page(viewer, "people/new.html", "registration.title", kept=kept)
-
-
-@get("/new")
-async def registration_page(viewer: NamedDependency[Viewer]) -> Template:
-    return _registration(viewer)
-
-
-@post("/new")
-async def register(
-    form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
-) -> Response[Any]:
-    async def attempt() -> Response[Any]:
-        command = RegisterPerson(details_from(form))
-        registered = await register_person(ctx, viewer.principal.actor, command, idempotency_key=form.key(viewer))
-        return Redirect(f"/ui/people/{registered.person_id}", status_code=303)
-
-    async def again(kept: Kept) -> Template:
-        return _registration(viewer, kept)
-
-    return await shown_again(form, viewer, attempt, again)
 
 
 async def file_page(
     ctx: ApplicationContext, viewer: Viewer, person_id: UUID, reason: str | None, kept: Kept | None = None
 ) -> Template:
     """The person's file; ``kept`` is the form that came back with an error, if any."""
-    actor, purpose = viewer.principal.actor, _purpose(viewer)
+    actor, purpose = viewer.principal.actor, reading_purpose(viewer)
     card = await person_card(ctx, actor, person_id, purpose)
     timeline = await case_file(ctx, actor, person_id, purpose, reason)
     colleagues = [
@@ -227,16 +152,11 @@ async def consent_withdrawn(
     return await on_the_file(form, viewer, ctx, person_id, command)
 
 
-# Those who register people find them and open their file; what the file shows, the access policy decides.
+# Those who register people open their file; what the file shows, the access policy decides.
 ROUTES = [
     Router(
         "/ui/people",
         route_handlers=[
-            search_page,
-            search,
-            duplicates,
-            registration_page,
-            register,
             person_file,
             break_glass_again,
             break_glass,
