@@ -115,6 +115,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "The centre's sites where office hours are held, separated by commas; the first is the main one.",
         ),
     ] = "Liège centre,Seraing"
+    public_url: Annotated[
+        str,
+        _env(
+            "SUIVI_PUBLIC_URL",
+            "The address the public reaches Suivi at; printed in the QR code of each certificate.",
+        ),
+    ] = "http://127.0.0.1:8000"
+    small_cell_threshold: Annotated[
+        int,
+        _env(
+            "SUIVI_SMALL_CELL_THRESHOLD",
+            "Published statistics show no count below this (nor a gain or rate of a smaller group).",
+        ),
+    ] = 5
     completion_attendance_percent: Annotated[
         int,
         _env(
