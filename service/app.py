@@ -14,21 +14,25 @@ from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.config.response_cache import ResponseCacheConfig
+from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware import DefineMiddleware
+from litestar.types import Message, Scope
 
 from service.application.context import ApplicationContext
 from service.gdpr.guard import SYSTEM_DPO
 from service.gdpr.retention import RetentionPolicy, retention_daily
 from service.gdpr.tools import ErasureTools
 from service.http.caching import no_store_middleware
-from service.http.deps import DEPENDENCIES, Services
+from service.http.deps import DEPENDENCIES, Services, written_in
+from service.http.headers import LOG_POSITION, log_position_text
 from service.http.logging import request_log_middleware
 from service.http.metrics import HttpMetrics
 from service.http.openapi import DocumentConfig
 from service.http.problems import EXCEPTION_HANDLERS, find_erasure_receipt
 from service.http.routes import ALL_ROUTES
+from service.readmodels.freshness import WITHIN, FreshReads
 from service.readmodels.registry import all_projections, blind_index
 from service.readmodels.runner import ProjectionRunner
 from service.settings import Settings
@@ -64,11 +68,13 @@ def create_app(
     session_idle: timedelta = timedelta(minutes=30),
     sign_in_delay: Callable[[float], Any] = asyncio.sleep,
     debug: bool = False,
+    fresh_reads_within: float = WITHIN,
 ) -> Litestar:
     """Build the app. The runtime (pool, stores) opens in the lifespan, never at import.
 
     With ``run_projections`` the read models are kept up to date inside this process;
     otherwise a separate ``suivi worker`` does it. Each app counts its requests in metrics of its own.
+    A page that follows a write waits up to ``fresh_reads_within`` seconds for the read models (``_after_writes``).
     """
     http_metrics = HttpMetrics()
 
@@ -89,6 +95,7 @@ def create_app(
                 gdpr_tools=gdpr.tools,
                 retention=gdpr.retention,
                 settings=gdpr.settings,
+                fresh_reads=FreshReads(runtime.pool, runtime.notifier, within=fresh_reads_within),
             )
             # Each task survives a lost database on its own (reconnecting with backoff); should one
             # still end with an error, it is started again rather than left stopped.
@@ -118,6 +125,7 @@ def create_app(
         exception_handlers={**EXCEPTION_HANDLERS, NotFoundException: _not_found},
         after_exception=[find_erasure_receipt],
         middleware=[DefineMiddleware(request_log_middleware, metrics=http_metrics), no_store_middleware],
+        before_send=[_after_writes],
         openapi_config=DocumentConfig(
             title="Suivi", version="1", path="/schema", use_handler_docstrings=True, routes=ALL_ROUTES
         ),
@@ -144,6 +152,24 @@ async def _keep_running(name: str, start: Callable[[], Awaitable[None]]) -> None
                 extra={"task": name, "error_type": type(error).__name__, "retry_in": round(delay, 1)},
             )
             await asyncio.sleep(delay)
+
+
+async def _after_writes(message: Message, scope: Scope) -> None:
+    """Read your own writes, for every route at once: where the request's commands got to in the log.
+
+    Every answer to a request that wrote says it (``Suivi-Log-Position``, for API clients to send back
+    on their next read). A page's answer (the 303 after a form, mostly) leaves only once the read
+    models have got there, or after the bound: the page it leads to then shows what was just saved.
+    """
+    if message["type"] != "http.response.start":
+        return
+    written = written_in(scope)
+    if written is None or written.position is None:
+        return
+    MutableScopeHeaders.from_message(message)[LOG_POSITION] = log_position_text(written.position)
+    if scope["path"].startswith("/ui"):
+        services: Services = scope["app"].state.services
+        await services.fresh_reads.wait_for(written.position)
 
 
 def _not_found(request: Request[Any, Any, Any], error: NotFoundException) -> Response[Any]:

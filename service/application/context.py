@@ -18,6 +18,7 @@ import msgspec
 from domain.policy import Role
 from projections.blind_index import BlindIndex
 from service.staff.accounts import StaffAccounts
+from service.storage.eventstore.records import LogCursor
 from service.storage.keys.subject_keys import KeyStore
 from service.storage.repository import Repository
 from service.storage.runtime import Runtime
@@ -44,6 +45,21 @@ class Centre(msgspec.Struct, frozen=True, kw_only=True):
     """Attendance (in % of a cohort's sessions) needed to complete it without a written reason."""
 
 
+class Written:
+    """How far in the log the commands of one caller (one HTTP request) have written.
+
+    ``execute`` moves it on after each append (or replay); the HTTP layer then tells the client
+    (``Suivi-Log-Position``) and has the page that follows wait until the read models are there.
+    """
+
+    def __init__(self) -> None:
+        self.position: LogCursor | None = None
+
+    def reached(self, position: LogCursor | None) -> None:
+        if position is not None and (self.position is None or position > self.position):
+            self.position = position
+
+
 @dataclass(frozen=True)
 class ApplicationContext:
     repository: Repository
@@ -60,6 +76,8 @@ class ApplicationContext:
     index: BlindIndex | None = None
     """The directory's blind index, for searching people by name; only searches need it."""
     centre: Centre = dataclasses.field(default_factory=Centre)
+    written: Written = dataclasses.field(default_factory=Written)
+    """Where this caller's commands got to in the log (shared by the copies ``dataclasses.replace`` makes)."""
 
     @property
     def sealer(self) -> SubjectSealer:
@@ -79,7 +97,15 @@ class ApplicationContext:
         new_id: Callable[[], UUID] = uuid4,
         index: BlindIndex | None = None,
         centre: Centre | None = None,
+        written: Written | None = None,
     ) -> ApplicationContext:
         return cls(
-            Repository(runtime.store), runtime.pool, runtime.keys, clock, new_id, index=index, centre=centre or Centre()
+            Repository(runtime.store),
+            runtime.pool,
+            runtime.keys,
+            clock,
+            new_id,
+            index=index,
+            centre=centre or Centre(),
+            written=written or Written(),
         )

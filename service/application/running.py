@@ -4,6 +4,9 @@ A command's ``decide`` step loads, authorises and calls the domain, and returns 
 changed aggregates with the result to answer. The result is computed before the append
 and stored with it (msgpack), so a retry with the same idempotency key answers exactly
 what the first attempt answered, and writes nothing.
+
+Where the append got to in the log (the first attempt's, for a replay) is recorded on
+``ctx.written``, beside the result: what follows can wait for the read models to get there.
 """
 
 from __future__ import annotations
@@ -80,6 +83,7 @@ async def execute(
     if idempotency_key is not None:
         earlier = await ctx.repository.store.earlier_result(idempotency_key, command_fingerprint)
         if earlier is not None:
+            ctx.written.reached(earlier.log_position)
             return msgspec.msgpack.decode(earlier.response, type=result_type)
     at = ctx.clock()
     loop = asyncio.get_running_loop()
@@ -101,6 +105,7 @@ async def execute(
             await asyncio.sleep(random.uniform(0, pause))  # noqa: S311 (jitter, not a secret)
             pause = min(pause * 2, 0.1)
             continue
+        ctx.written.reached(appended.log_position)
         if appended.replayed:
             # The same command with the same key committed while this one was deciding.
             return msgspec.msgpack.decode(appended.response, type=result_type)

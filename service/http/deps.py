@@ -3,6 +3,10 @@
 A read handler takes ``ctx`` and ``actor``; a command handler takes ``command`` (the same two
 with its Idempotency-Key), and ``if_match`` when it accepts a version check. Everything else
 a handler needs comes from ``services``.
+
+Each request's ``ctx`` records where its commands got to in the log (``ctx.written``, kept in the
+request's state for ``service.app`` to answer it); a request that sends ``Suivi-Log-Position``
+gets its ``ctx`` once the read models have reached that position (or the wait's bound has passed).
 """
 
 from __future__ import annotations
@@ -13,16 +17,19 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.types import Scope
 
 from projections.blind_index import BlindIndex
-from service.application.context import Actor, ApplicationContext, Centre
+from service.application.context import Actor, ApplicationContext, Centre, Written
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureTools
-from service.http.headers import IdempotencyKey, expecting, idempotency_key
+from service.http.headers import IdempotencyKey, ReadAfter, expecting, idempotency_key, log_position
 from service.http.security import Principal, authenticate
+from service.readmodels.freshness import FreshReads
 from service.settings import Settings
 from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
@@ -44,13 +51,17 @@ class Services:
     retention: RetentionPolicy
     settings: Settings
     """For the record of processing (controller, DPO contact, retention) and the rights-request warning."""
+    fresh_reads: FreshReads
+    """Waits for the read models to reach a request's writes (read your own writes)."""
 
-    def context(self) -> ApplicationContext:
+    def context(self, written: Written | None = None) -> ApplicationContext:
         centre = Centre(
             sites=self.settings.site_list,
             completion_attendance_percent=self.settings.completion_attendance_percent,
         )
-        return ApplicationContext.from_runtime(self.runtime, clock=self.clock, index=self.index, centre=centre)
+        return ApplicationContext.from_runtime(
+            self.runtime, clock=self.clock, index=self.index, centre=centre, written=written
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,24 @@ class Command:
     def on(self, stream_id: UUID, if_match: str | None) -> ApplicationContext:
         """The context that refuses ``stream_id`` at any version but the one named by If-Match."""
         return expecting(self.ctx, stream_id, if_match)
+
+
+WRITTEN = "suivi.written"
+"""Where a request's ``Written`` is kept in its state (the ASGI scope's)."""
+
+
+def written_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Written:
+    """The request's one record of its writes, however many contexts it builds."""
+    known: Written | None = connection.state.get(WRITTEN)
+    if known is None:
+        known = Written()
+        connection.state[WRITTEN] = known
+    return known
+
+
+def written_in(scope: Scope) -> Written | None:
+    found = scope.get("state", {}).get(WRITTEN)
+    return found if isinstance(found, Written) else None
 
 
 def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
@@ -94,8 +123,13 @@ def _actor(principal: NamedDependency[Principal]) -> Actor:
     return principal.actor
 
 
-def _context(services: NamedDependency[Services]) -> ApplicationContext:
-    return services.context()
+async def _context(
+    services: NamedDependency[Services], request: Request[Any, Any, Any], read_after: ReadAfter = None
+) -> ApplicationContext:
+    position = log_position(read_after)
+    if position is not None:
+        await services.fresh_reads.wait_for(position)  # bounded, and never an error: then reads what there is
+    return services.context(written_of(request))
 
 
 def _command(
@@ -108,6 +142,6 @@ DEPENDENCIES = {
     "services": Provide(_services, sync_to_thread=False),
     "principal": Provide(_principal),
     "actor": Provide(_actor, sync_to_thread=False),
-    "ctx": Provide(_context, sync_to_thread=False),
+    "ctx": Provide(_context),
     "command": Provide(_command, sync_to_thread=False),
 }

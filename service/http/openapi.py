@@ -28,6 +28,8 @@ Litestar builds the document from the handlers. What it cannot know is added her
   the struct as ``json_schema_extra``; the others are told in the operation's description, and
   their 422 names the field.
 - An optional header is absent when not sent, never ``null``: its schema says so. A 204 has no body.
+- **Read your own writes.** The success answers of every change name ``Suivi-Log-Position`` (where its
+  events are in the log, when it wrote), which a later request sends back to wait for the read models.
 - The handlers' docstrings are the operations' descriptions.
 """
 
@@ -45,6 +47,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import OpenAPI
 from litestar.routes import HTTPRoute
 
+from service.http.headers import LOG_POSITION, LOG_POSITION_PATTERN
 from service.http.problems import MEDIA_TYPE, Problem
 
 AREA = "suivi.area"
@@ -97,6 +100,15 @@ _HEADERS: dict[int, dict[str, Any]] = {
         }
     },
     503: {"Retry-After": {"description": "Seconds to wait.", "required": True, "schema": {"type": "integer"}}},
+}
+
+_WRITTEN = {
+    LOG_POSITION: {
+        "description": "When the request wrote: where its events are in the log. Send it back as the"
+        f" {LOG_POSITION} header of a later request to read your own writes.",
+        "required": False,
+        "schema": {"type": "string", "pattern": LOG_POSITION_PATTERN},
+    }
 }
 
 
@@ -153,6 +165,10 @@ def complete(document: dict[str, Any], routes: Sequence[Any]) -> dict[str, Any]:
                 parameter["schema"] = _never_null(parameter.get("schema", {}))
         if op.body is not None:
             op.spec["requestBody"]["content"]["application/json"]["schema"] = ref_of[op.body]
+        if op.method != "GET":
+            for status, answer in op.spec["responses"].items():
+                if status.startswith("2"):
+                    answer.setdefault("headers", {}).update(_WRITTEN)
         op.spec["responses"].update(_errors(op, ref_of[Problem]))
         op.spec["responses"].get("204", {}).pop("content", None)  # Litestar gives Response[None] a JSON body
     _drop_unused_components(document)

@@ -298,6 +298,7 @@ class ProjectionRunner:
                 await projection.apply(writer, envelope)
             await projection.flush(writer)
             await writer.flush()
+        self._runtime.notifier.projected()  # committed: a page waiting for this position may go on
 
     async def _locate_failure(
         self, projection: Projection, schema: str, envelopes: list[ProjectedEvent]

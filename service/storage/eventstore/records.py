@@ -63,6 +63,9 @@ class AppendResult(msgspec.Struct, frozen=True):
     stream_versions: dict[UUID, int]
     response: bytes = b""
     replayed: bool = False
+    log_position: LogCursor | None = None
+    """Where the command's last event is in the log (the first attempt's, when replayed): a read model
+    whose tracking position has reached it shows the command. None when it appended nothing."""
 
 
 class StoreError(Exception):

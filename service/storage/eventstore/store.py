@@ -41,13 +41,31 @@ WITH command AS (
     SELECT $11, $12, $13, $14, $15 WHERE $11::text IS NOT NULL
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING 1
+),
+appended AS (
+    INSERT INTO events (stream_id, version, topic, category, subject_id, recorded_at, actor_id,
+                        key_version, payload, chain_hash)
+    SELECT s, v, t, c, subj, $6, $7, kv, p, h
+    FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::uuid[], $8::int[], $9::bytea[],
+                $10::bytea[]) AS e(s, v, t, c, subj, kv, p, h)
+    WHERE $11::text IS NULL OR EXISTS (SELECT 1 FROM command)
+    RETURNING transaction_id, position
 )
-INSERT INTO events (stream_id, version, topic, category, subject_id, recorded_at, actor_id,
-                    key_version, payload, chain_hash)
-SELECT s, v, t, c, subj, $6, $7, kv, p, h
-FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::uuid[], $8::int[], $9::bytea[],
-            $10::bytea[]) AS e(s, v, t, c, subj, kv, p, h)
-WHERE $11::text IS NULL OR EXISTS (SELECT 1 FROM command)
+-- One transaction, so one transaction id: where the append is in the log is (it, the last position).
+SELECT count(*) AS appended, max(transaction_id::text::bigint) AS txid, max(position) AS position FROM appended
+"""
+
+# A replay answers where the first attempt's events are, found by the last version of each of its
+# streams (the unique (stream, version) index): they committed with the key, so waiting for them ends.
+_EARLIER = """
+SELECT r.fingerprint, r.stream_ids, r.versions, r.response, found.txid, found.position
+FROM command_results r
+LEFT JOIN LATERAL (
+    SELECT max(e.transaction_id::text::bigint) AS txid, max(e.position) AS position
+    FROM unnest(r.stream_ids, r.versions) AS w(s, v)
+    JOIN events e ON e.stream_id = w.s AND e.version = w.v
+) AS found ON true
+WHERE r.idempotency_key = $1
 """
 
 
@@ -103,7 +121,7 @@ class PostgresEventStore:
         streams = list(versions)
         try:
             async with self._pool.acquire() as connection:
-                status = await connection.execute(
+                appended = await connection.fetchrow(
                     _APPEND,
                     sealed.stream_ids,
                     sealed.versions,
@@ -127,7 +145,8 @@ class PostgresEventStore:
             raise
         except (asyncpg.SerializationError, asyncpg.DeadlockDetectedError) as error:
             raise TransientStoreError(str(error)) from None
-        if idempotency_key is not None and status.endswith(" 0") and events:
+        assert appended is not None  # an aggregate always gives a row
+        if idempotency_key is not None and appended["appended"] == 0 and events:
             # The key was taken: by this command's first attempt, or by another command.
             earlier = await self.earlier_result(idempotency_key, fingerprint)
             assert earlier is not None  # ON CONFLICT waited for the holder of the key to commit
@@ -135,7 +154,8 @@ class PostgresEventStore:
         for stream_id, (version, hash_) in sealed.heads.items():
             self._remember_head(stream_id, version, hash_)
         self._on_append()
-        return AppendResult(stream_versions=versions, response=response)
+        reached = None if appended["position"] is None else LogCursor(appended["txid"], appended["position"])
+        return AppendResult(stream_versions=versions, response=response, log_position=reached)
 
     async def read_stream(self, stream_id: UUID, *, after_version: int = 0) -> list[RecordedEvent]:
         return await self._read(
@@ -281,18 +301,17 @@ class PostgresEventStore:
         Raises IdempotencyKeyReusedError when the key was used for a different command.
         """
         async with self._pool.acquire() as connection:
-            row = await connection.fetchrow(
-                "SELECT fingerprint, stream_ids, versions, response FROM command_results WHERE idempotency_key = $1",
-                key,
-            )
+            row = await connection.fetchrow(_EARLIER, key)
         if row is None:
             return None
         if row["fingerprint"] != fingerprint:
             raise IdempotencyKeyReusedError()
+        reached = None if row["position"] is None else LogCursor(row["txid"], row["position"])
         return AppendResult(
             stream_versions=dict(zip(row["stream_ids"], row["versions"], strict=True)),
             response=row["response"],
             replayed=True,
+            log_position=reached,
         )
 
     async def _conflict(self, events: Sequence[NewEvent]) -> ConcurrencyError:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from typing import Any
 
 import asyncpg
@@ -132,6 +132,10 @@ class Listener:
 class LogNotifier:
     """Wakes subscribers here at once, and in other processes through NOTIFY.
 
+    It also tells those waiting here for the read models (``service.readmodels.freshness``) that a
+    projection of this process has committed a batch, so that they look again at once; waiting for a
+    projection run elsewhere falls back on polling.
+
     NOTIFY is sent after the append commits, at most once per ``NOTIFY_EVERY`` per process:
     each NOTIFY is a transaction of its own that waits for a WAL flush and wakes every
     listener, so one per append would cost more than the append. A process LISTENs only
@@ -145,6 +149,7 @@ class LogNotifier:
         self._pool = pool
         self._listener = listener
         self._waiters: set[asyncio.Event] = set()
+        self._progress: set[asyncio.Event] = set()
         self._sending: asyncio.Task[None] | None = None
         # LISTEN and UNLISTEN run one at a time: subscribers starting together (every projection of a
         # worker) would otherwise both see no waiter and send LISTEN at once on the one connection.
@@ -160,6 +165,21 @@ class LogNotifier:
     def wake_local(self, *_: object) -> None:
         for waiter in self._waiters:
             waiter.set()
+
+    def projected(self) -> None:
+        """A projection in this process has committed a batch."""
+        for waiter in self._progress:
+            waiter.set()
+
+    @contextlib.contextmanager
+    def progress(self) -> Iterator[asyncio.Event]:
+        """An event set at each batch a projection of this process commits, while the block runs."""
+        event = asyncio.Event()
+        self._progress.add(event)
+        try:
+            yield event
+        finally:
+            self._progress.discard(event)
 
     async def _reconnected(self) -> None:
         self.wake_local()
@@ -232,8 +252,11 @@ async def follow(
                 continue
             if wake is None:
                 return
+            # asyncio.timeout, not wait_for: on 3.11, wait_for swallows a cancellation that comes as the
+            # wake-up does, and the follower would then never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), poll_interval)
+                async with asyncio.timeout(poll_interval):
+                    await wake.wait()
     finally:
         if wake is not None:
             await notifier.drop(wake)
