@@ -14,6 +14,7 @@ import msgspec
 from domain.base import Category, SuiviAggregate, aware, required_text
 from domain.case_values import CaseDomain, CaseOutcome, DocumentKind, DocumentReference, FollowUp, Note
 from domain.errors import DomainError
+from domain.rights import add_months
 
 __all__ = [
     "Case",
@@ -54,6 +55,7 @@ class Case(SuiviAggregate):
         self.follow_ups: dict[UUID, FollowUp] = {}
         self.documents: tuple[DocumentReference, ...] = ()
         self.closed = False
+        self.closed_on: date | None = None
         self.outcome: CaseOutcome | None = None
 
     class Opened(SuiviAggregate.Created):
@@ -121,6 +123,7 @@ class Case(SuiviAggregate):
 
         def apply(self, case: "Case") -> None:
             case.closed = True
+            case.closed_on = self.timestamp.date()
             case.outcome = self.outcome
 
     class Reopened(SuiviAggregate.Event):
@@ -129,6 +132,7 @@ class Case(SuiviAggregate):
 
         def apply(self, case: "Case") -> None:
             case.closed = False
+            case.closed_on = None
             case.outcome = None
 
     @classmethod
@@ -255,6 +259,18 @@ class Case(SuiviAggregate):
             reason=required_text(reason, "reason for reopening"),
             reopened_by=by,
         )
+
+    def followed_by(self, staff_id: UUID, on: date | None, kept_years: int) -> bool:
+        """Whether the case is ``staff_id``'s: open and assigned to her, or closed while hers
+        less than ``kept_years`` before ``on`` (the social-legal retention period), so that she
+        reads it and reopens it without breaking the glass. Without ``on``, only an open case is."""
+        if self.social_worker_id != staff_id:
+            return False
+        if not self.closed:
+            return True
+        if on is None or self.closed_on is None:
+            return False
+        return on <= add_months(self.closed_on, 12 * kept_years)
 
     def overdue_follow_ups(self, on: date) -> tuple[FollowUp, ...]:
         """Follow-ups still open after their due date, soonest due first."""

@@ -33,10 +33,16 @@ class ReferralStatus(enum.StrEnum):
 
 
 class Destination(msgspec.Struct, frozen=True):
-    """Internal (the centre's social-legal service) when no organisation is named."""
+    """Internal (the centre's social-legal service) when no organisation is named.
+
+    An internal referral may name the social worker it is for; otherwise it is for the
+    whole service, and any of its members takes it in.
+    """
 
     organisation_kind: OrganisationKind | None = None
     organisation_name: str | None = None
+    social_worker_id: UUID | None = None
+    """The colleague an internal referral is addressed to, if any."""
 
     @property
     def is_external(self) -> bool:
@@ -63,6 +69,8 @@ class Referral(SuiviAggregate):
         self.consent_override_reason: str | None = None
         self.status = ReferralStatus.MADE
         self.case_id: UUID | None = None
+        self.reason = ""
+        self.made_by: UUID | None = None
 
     class Made(SuiviAggregate.Created):
         person_id: UUID
@@ -81,6 +89,8 @@ class Referral(SuiviAggregate):
             referral.destination = self.destination
             referral.consent = self.consent
             referral.consent_override_reason = self.consent_override_reason
+            referral.reason = self.reason
+            referral.made_by = self.made_by
 
     class Accepted(SuiviAggregate.Event):
         case_id: UUID | None
@@ -122,12 +132,16 @@ class Referral(SuiviAggregate):
         by: UUID,
         *,
         source_id: UUID | None = None,
+        to_social_worker_id: UUID | None = None,
     ) -> "Referral":
-        """Refer from office hours or training to the centre's social-legal service."""
+        """Refer from office hours or training to the centre's social-legal service (or one of its members)."""
         source = ReferralSource(source)
         if source is ReferralSource.SOCIAL_LEGAL:
             raise InvalidValueError("internal referrals go to the social-legal service")
-        return cls._make(referral_id, person_id, source, source_id, Destination(), reason, at, by)
+        if to_social_worker_id == by:
+            raise InvalidValueError("a referral is addressed to someone else", field="social_worker_id")
+        destination = Destination(social_worker_id=to_social_worker_id)
+        return cls._make(referral_id, person_id, source, source_id, destination, reason, at, by)
 
     @classmethod
     def make_external(
@@ -204,6 +218,10 @@ class Referral(SuiviAggregate):
     def is_external(self) -> bool:
         return self.destination.is_external
 
+    @property
+    def is_waiting(self) -> bool:
+        return self.status is ReferralStatus.MADE
+
     def accept(self, at: datetime, by: UUID, *, case_id: UUID | None = None) -> None:
         self._ensure_status(ReferralStatus.MADE)
         self.trigger_event(self.Accepted, timestamp=aware(at), case_id=case_id, accepted_by=by)
@@ -238,3 +256,23 @@ class Referral(SuiviAggregate):
     def _ensure_status(self, *allowed: ReferralStatus) -> None:
         if self.status not in allowed:
             raise ReferralStateError(f"referral {self.id} is {self.status}")
+
+
+def may_answer(referral: Referral, staff_id: UUID, *, in_social_legal_service: bool, follows_its_case: bool) -> bool:
+    """Whether ``staff_id`` may accept or decline the referral: only its addressee answers it.
+
+    - Internal, named to a social worker: that social worker alone.
+    - Internal, to the service: any member of the social-legal service.
+    - External: the outside body answers outside Suivi; its answer is recorded by whoever
+      made the referral, or by the social worker who follows the case it belongs to.
+
+    Nobody answers as the addressee of a referral they made themselves.
+    """
+    if referral.is_external:
+        return staff_id == referral.made_by or follows_its_case
+    if staff_id == referral.made_by:
+        return False
+    addressee = referral.destination.social_worker_id
+    if addressee is not None:
+        return staff_id == addressee
+    return in_social_legal_service

@@ -102,5 +102,36 @@ async def read_case_file(
     return entries
 
 
+async def read_entries_of(
+    db: Db, sealer: Sealer, person_ids: list[UUID], kinds: frozenset[str]
+) -> dict[UUID, list[CaseFileEntry]]:
+    """Several people's entries of the given kinds (``Referral.Made``), by the record they belong to.
+
+    For the lists that say a little of each record (a referral's reason, a follow-up's
+    description) without reading every timeline. Erased people are absent.
+    """
+    if not person_ids or not kinds:
+        return {}
+    rows = await db.fetch(
+        """SELECT position, person_id, recorded_at, category, kind, stream_id, actor_id, body_sealed
+           FROM rm_case_file.entries WHERE person_id = ANY($1::uuid[]) AND kind = ANY($2::text[])
+           ORDER BY position""",
+        list(dict.fromkeys(person_ids)),
+        sorted(kinds),
+    )
+    ciphers = await sealer.ciphers({row["person_id"] for row in rows})
+    found: dict[UUID, list[CaseFileEntry]] = {}
+    for row in rows:
+        cipher = ciphers.get(row["person_id"])
+        if cipher is None:
+            continue
+        body = read_body(cipher.open(row["body_sealed"], _context(row["position"])))
+        entry = CaseFileEntry(
+            row["position"], row["recorded_at"], row["category"], row["kind"], row["stream_id"], row["actor_id"], body
+        )
+        found.setdefault(row["stream_id"], []).append(entry)
+    return found
+
+
 def _context(position: int) -> bytes:
     return b"case_file:" + position.to_bytes(8, "big")

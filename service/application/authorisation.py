@@ -22,6 +22,9 @@ from service.application.errors import NotAuthorisedError, RoleRequiredError
 from service.storage.erasures import ensure_not_erased
 from service.storage.repository import AggregateErasedError, AggregateNotFoundError
 
+SOCIAL_LEGAL_RETENTION_YEARS = 5
+"""The default of the setting ``retention_social_legal_years``."""
+
 # Every relation a staff member could ever have to a person: used for the role-only check.
 _MOST_GENEROUS = Relation(
     in_own_caseload=True,
@@ -55,22 +58,38 @@ def require_role(actor: Actor, roles: Iterable[Role], what: str) -> None:
         raise RoleRequiredError(what)
 
 
+def social_legal_retention_years(ctx: ApplicationContext) -> int:
+    """Years a closed case stays its social worker's (the retention period of social-legal data)."""
+    # The context does not carry the setting yet: until it does, the setting's default.
+    return int(getattr(ctx.centre, "retention_social_legal_years", SOCIAL_LEGAL_RETENTION_YEARS))
+
+
 def relation_to(
     actor: Actor,
     *,
     case: Case | None = None,
+    person: Person | None = None,
     cohort: Cohort | None = None,
     break_glass_reason: str | None = None,
     consents: ConsentRecord | None = None,
     on: date | None = None,
+    kept_years: int = SOCIAL_LEGAL_RETENTION_YEARS,
 ) -> Relation:
-    """How the actor stands to the person: caseload, cohort, reason, and the person's consents."""
+    """How the actor stands to the person: caseload, cohort, reason, and the person's consents.
+
+    The person is in the actor's own caseload (``in_own_caseload``) when the actor registered
+    them (``person``), or follows their ``case``: open and assigned to the actor, or closed
+    while it was the actor's less than ``kept_years`` before ``on`` (without ``on``, only an
+    open case counts).
+    """
     shares_training = shares_office_hours = False
     if consents is not None and on is not None:
         shares_training = consents.allows(Purpose.SHARE_TRAINING_WITH_SOCIAL_LEGAL, on)
         shares_office_hours = consents.allows(Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS, on)
+    registered = person is not None and person.registered_by == actor.staff_id
+    follows = case is not None and case.followed_by(actor.staff_id, on, kept_years)
     return Relation(
-        in_own_caseload=case is not None and case.social_worker_id == actor.staff_id,
+        in_own_caseload=registered or follows,
         in_own_cohort=cohort is not None and actor.staff_id in cohort.trainer_ids,
         break_glass_reason=break_glass_reason,
         shares_training_with_social_legal=shares_training,
@@ -78,11 +97,16 @@ def relation_to(
     )
 
 
-async def person_open_to(ctx: ApplicationContext, actor: Actor, person_id: UUID | None) -> Person:
-    """Load the person and refuse if restricted (Art. 18: all but the DPO) or erased."""
+async def person_of(ctx: ApplicationContext, person_id: UUID | None) -> Person:
+    """The person an aggregate is about (to judge the relation before checking the restriction)."""
     if person_id is None:
         raise ValueError("the aggregate names no person")
-    person = await ctx.repository.get(Person, person_id)
+    return await ctx.repository.get(Person, person_id)
+
+
+async def person_open_to(ctx: ApplicationContext, actor: Actor, person_id: UUID | None) -> Person:
+    """Load the person and refuse if restricted (Art. 18: all but the DPO) or erased."""
+    person = await person_of(ctx, person_id)
     person.ensure_processing_allowed(actor.is_dpo)
     return person
 

@@ -1,6 +1,7 @@
 """Social-legal cases: open, reassign, close, reopen (notes and follow-ups: ``case_notes``).
 
-Writing to a case needs it in the actor's own caseload (its assigned social worker), or a
+Writing to a case needs it in the actor's own caseload (its assigned social worker, while it is
+open or for the retention period after she closed it; or the person is one she registered), or a
 written break-glass reason. A break-glass write is recorded in the access log, flagged for
 the DPO, in the command's own append: the write and its audit commit together or not at
 all, whoever the caller. Reassigning, closing and reopening are not repeated on a
@@ -21,7 +22,13 @@ from domain.base import Category, SuiviAggregate
 from domain.case import Case, CaseDomain, CaseOutcome
 from domain.errors import InvalidValueError
 from domain.policy import Role, Scope
-from service.application.authorisation import authorise, person_open_to, relation_to
+from service.application.authorisation import (
+    authorise,
+    person_of,
+    person_open_to,
+    relation_to,
+    social_legal_retention_years,
+)
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
 from service.staff.accounts import StaffNotFoundError
@@ -81,9 +88,17 @@ async def change_case(
 
     async def decide(at: datetime) -> Decision[CaseChanged]:
         case = await ctx.repository.get(Case, command.case_id)
-        relation = relation_to(actor, case=case, break_glass_reason=command.break_glass_reason)
+        person = await person_of(ctx, case.person_id)
+        relation = relation_to(
+            actor,
+            case=case,
+            person=person,
+            break_glass_reason=command.break_glass_reason,
+            on=at.date(),
+            kept_years=social_legal_retention_years(ctx),
+        )
         grant = authorise(actor, Category.SOCIAL_LEGAL, relation)
-        await person_open_to(ctx, actor, case.person_id)
+        person.ensure_processing_allowed(actor.is_dpo)
         change(case, at)
         result = CaseChanged(versions=versions_of(case), case_id=case.id, break_glass=grant.break_glass)
         changed: tuple[SuiviAggregate, ...] = (case,)
@@ -96,9 +111,11 @@ async def change_case(
     )
 
 
-async def assignable_social_worker(ctx: ApplicationContext, actor: Actor, staff_id: UUID) -> UUID:
-    """The colleague a case is given to must be an active social worker."""
-    authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.INTAKE_ONLY)  # refuse before looking anyone up
+async def assignable_social_worker(
+    ctx: ApplicationContext, actor: Actor, staff_id: UUID, *, scope: Scope = Scope.INTAKE_ONLY
+) -> UUID:
+    """The colleague a case is given (or a referral addressed) to must be an active social worker."""
+    authorise(actor, Category.SOCIAL_LEGAL, scope=scope)  # refuse before looking anyone up
     try:
         member = await ctx.accounts.get(staff_id)
     except StaffNotFoundError:

@@ -1,7 +1,9 @@
 """Answering a referral: an outside body's acceptance, declining, completion, withdrawal.
 
-The social worker whose case the referral came from (or opened) answers for it; an
-internal referral is declined by the social-legal intake. None is repeated on a
+Only the addressee accepts or declines a referral (``domain.referral.may_answer``): an internal
+one, the colleague it names or any member of the social-legal service; an external one, the
+outside body, whose answer is recorded by whoever made it or follows its case. The social
+worker whose case the referral came from (or opened) completes it. None is repeated on a
 conflict: each answers the referral in the state the sender saw.
 """
 
@@ -17,10 +19,10 @@ from domain.base import Category
 from domain.case import Case
 from domain.errors import InvalidValueError
 from domain.policy import Relation, Scope
-from domain.referral import Referral, ReferralSource
-from service.application.authorisation import authorise, person_open_to, relation_to
+from domain.referral import Referral
+from service.application.authorisation import authorise, person_open_to, relation_to, social_legal_retention_years
 from service.application.context import Actor, ApplicationContext
-from service.application.referrals import ReferralChanged, referral_decision
+from service.application.referrals import ReferralChanged, ensure_addressee, linked_case, referral_decision
 from service.application.running import Decision, execute
 
 
@@ -43,17 +45,11 @@ class WithdrawReferral(msgspec.Struct, frozen=True):
     reason: str
 
 
-async def _relation_through_case(ctx: ApplicationContext, actor: Actor, case_id: UUID | None) -> Relation:
+async def _relation_through_case(ctx: ApplicationContext, actor: Actor, case_id: UUID | None, at: datetime) -> Relation:
     if case_id is None:
         return relation_to(actor)
-    return relation_to(actor, case=await ctx.repository.get(Case, case_id))
-
-
-def _linked_case(referral: Referral) -> UUID | None:
-    """The case a referral was made from or opened: its social worker answers for it."""
-    if referral.case_id is not None:
-        return referral.case_id
-    return referral.source_id if referral.source is ReferralSource.SOCIAL_LEGAL else None
+    case = await ctx.repository.get(Case, case_id)
+    return relation_to(actor, case=case, on=at.date(), kept_years=social_legal_retention_years(ctx))
 
 
 async def _answer(
@@ -63,13 +59,18 @@ async def _answer(
     scope: Callable[[Referral], Scope],
     change: Callable[[Referral, datetime], None],
     idempotency_key: str | None,
+    *,
+    by_the_addressee: bool = False,
 ) -> ReferralChanged:
+    """``by_the_addressee``: an acceptance or a refusal, which only the addressee gives."""
     authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.REFERRAL_OUT_ONLY)
 
     async def decide(at: datetime) -> Decision[ReferralChanged]:
         referral = await ctx.repository.get(Referral, command.referral_id)
-        relation = await _relation_through_case(ctx, actor, _linked_case(referral))
+        relation = await _relation_through_case(ctx, actor, linked_case(referral), at)
         authorise(actor, Category.SOCIAL_LEGAL, relation, scope(referral))
+        if by_the_addressee:
+            await ensure_addressee(ctx, actor, referral, at)
         await person_open_to(ctx, actor, referral.person_id)
         change(referral, at)
         return referral_decision(referral)
@@ -89,7 +90,9 @@ async def record_external_acceptance(
             raise InvalidValueError("internal referrals are accepted by opening a case")
         referral.accept(at, actor.staff_id)
 
-    return await _answer(ctx, actor, command, lambda _: Scope.REFERRAL_OUT_ONLY, change, idempotency_key)
+    return await _answer(
+        ctx, actor, command, lambda _: Scope.REFERRAL_OUT_ONLY, change, idempotency_key, by_the_addressee=True
+    )
 
 
 async def decline_referral(
@@ -103,7 +106,7 @@ async def decline_referral(
     def scope(referral: Referral) -> Scope:
         return Scope.REFERRAL_OUT_ONLY if referral.is_external else Scope.INTAKE_ONLY
 
-    return await _answer(ctx, actor, command, scope, change, idempotency_key)
+    return await _answer(ctx, actor, command, scope, change, idempotency_key, by_the_addressee=True)
 
 
 async def complete_referral(

@@ -51,6 +51,8 @@ class InternalReferral(Request, frozen=True):
     reason: LongText
     source_id: UUID | None = None
     """The visit, cohort or case it comes from."""
+    to_social_worker_id: UUID | None = None
+    """The social worker it is addressed to (an active one); the whole social-legal service when absent."""
 
 
 class ExternalReferral(Request, frozen=True):
@@ -112,7 +114,7 @@ def _answer(outcome: ReferralChanged, status: int = 200) -> Response[ReferralRes
 async def refer_internally(
     data: JSONBody[InternalReferral], command: NamedDependency[Command]
 ) -> Response[ReferralResult]:
-    referral = MakeInternalReferral(data.person_id, data.source, data.reason, data.source_id)
+    referral = MakeInternalReferral(data.person_id, data.source, data.reason, data.source_id, data.to_social_worker_id)
     outcome = await make_internal_referral(
         command.ctx, command.actor, referral, idempotency_key=command.idempotency_key
     )
@@ -184,8 +186,8 @@ async def withdraw(
     return _answer(await withdraw_referral(ctx, command.actor, withdrawal, idempotency_key=command.idempotency_key))
 
 
-# Social workers and office-hours helpers refer (trainers ask one of them); who may answer
-# which referral, the access policy decides through the case it belongs to.
+# Social workers and office-hours helpers refer (trainers ask one of them). Only a referral's
+# addressee accepts or declines it (403 otherwise); the case it belongs to decides the rest.
 ROUTES = [
     Router(
         "/referrals",

@@ -7,6 +7,7 @@ recorded; a social worker outside their caseload gives a written reason (break-g
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from domain.case import CaseDomain, CaseOutcome
-from domain.consent import Evidence, Purpose
+from domain.consent import Body, Evidence, Purpose
 from domain.organisations import OrganisationKind
 from domain.policy import Role
 from service.application.consent import GiveConsent, WithdrawConsent, give_consent, withdraw_consent
@@ -25,8 +26,9 @@ from service.application.reading import ReadPurpose
 from service.application.views.case_file import Entry, case_file
 from service.application.views.people import person_card
 from service.web.errors import shown_again
-from service.web.kept import Kept
-from service.web.viewer import SHORT_LENGTH, Form, Viewer, form_of, page, pages_for
+from service.web.kept import Checks, Kept
+from service.web.viewer import NAME_LENGTH, SHORT_LENGTH, Form, Viewer, form_of, page, pages_for
+from service.words.translator import Translator
 
 
 def reading_purpose(viewer: Viewer) -> ReadPurpose:
@@ -59,22 +61,53 @@ async def file_page(
         organisations=list(OrganisationKind),
         colleagues=colleagues,
         break_glass_reason=reason or "",
+        body_words=body_words,
+        today=ctx.clock().date(),
         kept=kept,
     )
 
 
 def cases_of(entries: list[Entry]) -> list[dict[str, Any]]:
-    """The person's cases, from the timeline: id, domain and whether it is open."""
+    """The person's cases, from the timeline: id, domain, whether it is open, and its follow-ups
+    (not done first, soonest due first)."""
     cases: dict[UUID, dict[str, Any]] = {}
     for entry in entries:
         if entry.stream_id is None or not entry.kind.startswith("Case."):
             continue
-        case = cases.setdefault(entry.stream_id, {"case_id": entry.stream_id, "domain": None, "open": True})
+        case = cases.setdefault(
+            entry.stream_id, {"case_id": entry.stream_id, "domain": None, "open": True, "follow_ups": {}}
+        )
+        body = entry.body
         if entry.kind == "Case.Opened":
-            case["domain"] = entry.body.get("domain")
+            case["domain"] = body.get("domain")
         elif entry.kind in ("Case.Closed", "Case.Reopened"):
             case["open"] = entry.kind == "Case.Reopened"
+        elif entry.kind == "Case.FollowUpSet":
+            case["follow_ups"][str(body["follow_up_id"])] = {
+                "follow_up_id": str(body["follow_up_id"]),
+                "due_on": _day(body["due_on"]),
+                "description": body.get("description", ""),
+                "done_on": None,
+            }
+        elif entry.kind == "Case.FollowUpDone" and str(body["follow_up_id"]) in case["follow_ups"]:
+            case["follow_ups"][str(body["follow_up_id"])]["done_on"] = _day(body["done_on"])
+    for case in cases.values():
+        case["follow_ups"] = sorted(case["follow_ups"].values(), key=lambda f: (f["done_on"] is not None, f["due_on"]))
     return list(cases.values())
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def body_words(t: Translator, kind: str | None, name: str | None) -> str:
+    """An outside body in words: "le CPAS de Liège" when its name says its kind, else "Maître Dupont (avocat)"."""
+    to_kind, kind_word = t.of("organisation_to", kind), t.of("organisation", kind)
+    if not name:
+        return to_kind
+    if kind_word.casefold() in name.casefold() and kind_word in to_kind:
+        return to_kind.replace(kind_word, name)
+    return t("social.body_of_kind", name=name, kind=t.inline("organisation", kind))
 
 
 @get("/{person_id:uuid}")
@@ -132,7 +165,8 @@ async def consent_given(
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     async def command() -> object:
-        giving = GiveConsent(person_id, form.choice("purpose", Purpose), form.choice("evidence", Evidence))
+        purpose, evidence = form.choice("purpose", Purpose), form.choice("evidence", Evidence)
+        giving = GiveConsent(person_id, purpose, evidence, _body_named(form, purpose))
         return await give_consent(ctx, viewer.principal.actor, giving, idempotency_key=form.key(viewer))
 
     return await on_the_file(form, viewer, ctx, person_id, command)
@@ -146,10 +180,23 @@ async def consent_withdrawn(
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     async def command() -> object:
-        withdrawing = WithdrawConsent(person_id, form.choice("purpose", Purpose))
+        purpose = form.choice("purpose", Purpose)
+        withdrawing = WithdrawConsent(person_id, purpose, _body_named(form, purpose))
         return await withdraw_consent(ctx, viewer.principal.actor, withdrawing, idempotency_key=form.key(viewer))
 
     return await on_the_file(form, viewer, ctx, person_id, command)
+
+
+def _body_named(form: Form, purpose: Purpose) -> Body | None:
+    """The outside body a referral consent names: its kind and its name, both asked (no other purpose names one)."""
+    if purpose is not Purpose.EXTERNAL_REFERRAL:
+        return None
+    check = Checks()
+    kind = check(lambda name: form.choice(name, OrganisationKind), "organisation_kind")
+    named = check(lambda name: form.text(name, NAME_LENGTH, required=True), "organisation_name")
+    check.done()
+    assert kind is not None and named is not None  # check.done() raised otherwise
+    return Body(kind, named)
 
 
 # Those who register people open their file; what the file shows, the access policy decides.

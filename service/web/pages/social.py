@@ -1,4 +1,5 @@
-"""Social worker: the caseload (overdue first, referrals waiting), answering referrals, and the case actions.
+"""Social worker: the caseload (cases, follow-ups, referrals in and out, closed cases), answering
+referrals, and the case actions.
 
 Every action calls the same application function as the API (so a write outside the
 caseload needs, and records, a break-glass reason exactly as the API does), then returns
@@ -20,7 +21,14 @@ from litestar.types import ControllerRouterHandler
 from domain.case import CaseDomain, CaseOutcome
 from domain.organisations import OrganisationKind
 from domain.policy import Role
-from service.application.case_notes import AddNote, SetFollowUp, add_note, set_follow_up
+from service.application.case_notes import (
+    AddNote,
+    MarkFollowUpDone,
+    SetFollowUp,
+    add_note,
+    mark_follow_up_done,
+    set_follow_up,
+)
 from service.application.cases import (
     CloseCase,
     OpenCase,
@@ -42,7 +50,7 @@ from service.application.referrals import (
 from service.application.views.caseload import caseload
 from service.web.errors import shown_again
 from service.web.kept import Checks, Kept
-from service.web.pages.people import on_the_file
+from service.web.pages.people import body_words, on_the_file
 from service.web.viewer import LONG_LENGTH, NAME_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
 
 _IDS = UUID("0b7e6f0e-3d6a-4f57-9a52-5d1f0c0a9e21")
@@ -63,6 +71,7 @@ async def _caseload_page(viewer: Viewer, ctx: ApplicationContext, kept: Kept | N
         load=load,
         today=today,
         domains=list(CaseDomain),
+        body_words=body_words,
         kept=kept,
     )
 
@@ -147,7 +156,7 @@ async def case_action(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    """A note, a follow-up, a reassignment, an external referral, closing or reopening.
+    """A note, a follow-up (or marking one done), a reassignment, an external referral, closing or reopening.
 
     The form names the person to go back to; a reassignment goes back to the caseload. If the
     action cannot be done, the file comes back with the form as it was typed and the message.
@@ -207,6 +216,11 @@ async def _external_referral(form: Form, viewer: Viewer, ctx: ApplicationContext
     return await make_external_referral(ctx, viewer.principal.actor, referring, idempotency_key=form.key(viewer))
 
 
+async def _follow_up_done(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
+    done = MarkFollowUpDone(case_id, _glass(form), follow_up_id=form.uuid("follow_up_id"))
+    return await mark_follow_up_done(ctx, viewer.principal.actor, done, idempotency_key=form.key(viewer))
+
+
 async def _reopening(form: Form, viewer: Viewer, ctx: ApplicationContext, case_id: UUID) -> object:
     reopening = ReopenCase(case_id, _glass(form), reason=form.text("reason", SHORT_LENGTH, required=True))
     return await reopen_case(ctx, viewer.principal.actor, reopening, idempotency_key=form.key(viewer))
@@ -224,6 +238,7 @@ _CASE_ACTIONS: dict[str, CaseAction] = {
     "reassignment": _reassignment,
     "external-referral": _external_referral,
     "reopening": _reopening,
+    "follow-up-done": _follow_up_done,
 }
 
 
