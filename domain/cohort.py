@@ -116,7 +116,7 @@ class Cohort(SuiviAggregate):
             cohort.seats = tuple(p for p in cohort.seats if p != self.person_id)
 
     class PromotedFromWaitingList(SuiviAggregate.Event):
-        """The first person waiting takes a free seat."""
+        """A person waiting takes a free seat: the first in line, or the one the trainer chose."""
 
         person_id: UUID
         promoted_by: UUID
@@ -231,6 +231,22 @@ class Cohort(SuiviAggregate):
             waitlisted_by=by,
         )
         return len(self.waiting_list)
+
+    def seat_from_waiting_list(self, person_id: UUID, at: datetime, by: UUID) -> None:
+        """Give a free seat to this person waiting, whatever their place (the trainer called them first).
+
+        Use ``domain.training.seat_from_waiting_list``, which also opens the record.
+        """
+        if person_id not in self.waiting_list:
+            raise NotInCohortError(f"no such person on the waiting list of {self.id}")
+        if self.is_full:
+            raise CohortFullError(f"cohort {self.id} is full")
+        self.trigger_event(
+            self.PromotedFromWaitingList,
+            timestamp=aware(at),
+            person_id=person_id,
+            promoted_by=by,
+        )
 
     def leave_waiting_list(self, person_id: UUID, at: datetime, by: UUID) -> None:
         if person_id not in self.waiting_list:

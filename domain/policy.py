@@ -1,14 +1,23 @@
 """Need-to-know access policy: the table of ``design.md`` as a pure function.
 
-| category     | social worker              | trainer                  | helper        | DPO         |
-|--------------|----------------------------|--------------------------|---------------|-------------|
-| identity     | read/write                 | read (own learners)      | read/write    | export; rectify |
-| consent      | read/write                 | read                     | read/write    | read        |
-| training     | read with consent to share | read/write               | read          | export      |
-| office_hours | read/write                 | digital help, w/ consent | read/write    | export      |
-| social_legal | caseload; else break-glass | NEVER                    | referral out  | export      |
-| access       | own entries                | own entries              | own entries   | read all    |
-| gdpr         | -                          | -                        | -             | read/write  |
+| category     | social worker              | trainer (learners, enrolling)   | helper       | DPO             |
+|--------------|----------------------------|---------------------------------|--------------|-----------------|
+| identity     | read/write                 | read course details only        | read/write   | export; rectify |
+| consent      | read/write                 | read training consents only     | read/write   | read            |
+| training     | read with consent to share | read/write                      | read         | export          |
+| office_hours | read/write                 | digital help: learners, consent | read/write   | export          |
+| social_legal | caseload; else break-glass | NEVER                           | referral out | export          |
+| access       | own entries                | own entries                     | own entries  | read all        |
+| gdpr         | -                          | -                               | -            | read/write      |
+
+A trainer's "learners" are the people holding (or having held) a seat in a cohort she
+trains; "enrolling" are the people on the waiting list of one of her cohorts, or whom she
+is enrolling in one (found by their exact file number). Of the identity she reads only the
+course details (name, file number, preferred language, a phone number to call after an
+absence: never the address, the email or the national register number), and of the
+consent record only the purposes that concern training (``TRAINING_PURPOSES``): an
+external-referral consent would tell her that a social-welfare referral is under way.
+Anyone else's training is not hers to read.
 
 The admin sees no personal data at all. A person with several roles gets the
 union of what each role grants. A grant that exists only through a break-glass
@@ -22,6 +31,7 @@ from collections.abc import Callable, Iterable
 import msgspec
 
 from domain.base import Category
+from domain.consent import Purpose
 
 
 class Role(enum.StrEnum):
@@ -88,6 +98,12 @@ READ = Grant(read=ALL)
 READ_WRITE = Grant(read=ALL, write=ALL)
 EXPORT = Grant(read=frozenset({Scope.EXPORT_ONLY}))
 OWN = Grant(read=frozenset({Scope.OWN_ENTRIES}))
+COURSE_DETAILS = Grant(read=frozenset({Scope.COURSE_DETAILS}))
+TRAINING_CONSENTS = Grant(read=frozenset({Scope.TRAINING_CONSENTS}))
+
+TRAINING_PURPOSES = frozenset({Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS, Purpose.SHARE_TRAINING_WITH_SOCIAL_LEGAL})
+"""The consents that concern training, the only ones a trainer reads: what the person lets
+trainers see (digital help at office hours) and who else sees her training record."""
 
 
 def _social_worker(relation: Relation) -> dict[Category, Grant]:
@@ -109,11 +125,13 @@ def _social_worker(relation: Relation) -> dict[Category, Grant]:
 
 
 def _trainer(relation: Relation) -> dict[Category, Grant]:
+    # Her own cohorts' learners, and the people she is enrolling: nobody else is hers to read.
+    hers = relation.in_own_cohort or relation.enrolling_in_own_cohort
     digital_help = relation.in_own_cohort and relation.shares_office_hours_with_trainers
     return {
-        Category.IDENTITY: READ if relation.in_own_cohort else NONE,
-        Category.CONSENT: READ,
-        Category.TRAINING: READ_WRITE,
+        Category.IDENTITY: COURSE_DETAILS if hers else NONE,
+        Category.CONSENT: TRAINING_CONSENTS if hers else NONE,
+        Category.TRAINING: READ_WRITE if hers else NONE,
         Category.OFFICE_HOURS: (Grant(read=frozenset({Scope.DIGITAL_HELP_ONLY})) if digital_help else NONE),
         # Never, whatever the relation or reason: trainers do not see this at all.
         Category.SOCIAL_LEGAL: NONE,

@@ -37,6 +37,9 @@ class RecordStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+_ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+
+
 class Attendance(msgspec.Struct, frozen=True):
     day: date
     status: AttendanceStatus
@@ -55,6 +58,20 @@ class NotEnrolledError(DomainError):
     """The person is not (or no longer) an enrolled learner of this cohort."""
 
 
+class AttendanceBelowThresholdError(InvalidValueError):
+    """The learner attended fewer sessions than the centre asks for completion, and no reason was written."""
+
+    def __init__(self, attended: int, sessions: int, threshold_percent: int) -> None:
+        super().__init__(
+            f"attended {attended} of {sessions} sessions, below the {threshold_percent}% needed to complete"
+            " without a written reason",
+            field="reason",
+        )
+        self.attended = attended
+        self.sessions = sessions
+        self.threshold_percent = threshold_percent
+
+
 class TrainingRecord(SuiviAggregate):
     CATEGORY = Category.TRAINING
 
@@ -65,6 +82,7 @@ class TrainingRecord(SuiviAggregate):
         self.attendance: dict[date, Attendance] = {}
         self.assessments: tuple[Assessment, ...] = ()
         self.certificate_reference: str | None = None
+        self.completion_reason: str | None = None
         self.withdrawal_reason: str | None = None
 
     class Enrolled(SuiviAggregate.Created):
@@ -108,10 +126,13 @@ class TrainingRecord(SuiviAggregate):
     class Completed(SuiviAggregate.Event):
         certificate_reference: str
         completed_by: UUID
+        reason: str | None = None
+        """Why the course is completed though attendance stayed below the centre's threshold."""
 
         def apply(self, record: "TrainingRecord") -> None:
             record.status = RecordStatus.COMPLETED
             record.certificate_reference = self.certificate_reference
+            record.completion_reason = self.reason
 
     class Withdrawn(SuiviAggregate.Event):
         reason: str
@@ -195,13 +216,35 @@ class TrainingRecord(SuiviAggregate):
             assessed_by=by,
         )
 
-    def complete(self, certificate_reference: str, at: datetime, by: UUID) -> None:
+    def complete(
+        self,
+        cohort: Cohort,
+        certificate_reference: str,
+        at: datetime,
+        by: UUID,
+        *,
+        threshold_percent: int,
+        reason: str | None = None,
+    ) -> None:
+        """Complete with a certificate: attendance must reach the centre's threshold, or a reason is written.
+
+        Attendance counts the sessions attended (present or late) among all the cohort's sessions,
+        as the training history shows it.
+        """
         self._ensure_active()
+        if cohort.id != self.cohort_id:
+            raise NotEnrolledError(f"record {self.id} belongs to another cohort")
+        reference = required_text(certificate_reference, "certificate reference")
+        written = (reason or "").strip() or None
+        attended, sessions = self.sessions_attended, len(cohort.session_days)
+        if written is None and attended * 100 < threshold_percent * sessions:
+            raise AttendanceBelowThresholdError(attended, sessions, threshold_percent)
         self.trigger_event(
             self.Completed,
             timestamp=aware(at),
-            certificate_reference=required_text(certificate_reference, "certificate reference"),
+            certificate_reference=reference,
             completed_by=by,
+            reason=written,
         )
 
     def withdraw(self, reason: str, at: datetime, by: UUID) -> None:
@@ -213,6 +256,10 @@ class TrainingRecord(SuiviAggregate):
             reason=required_text(reason, "reason for withdrawal"),
             withdrawn_by=by,
         )
+
+    @property
+    def sessions_attended(self) -> int:
+        return sum(1 for a in self.attendance.values() if a.status in _ATTENDED)
 
     @property
     def hours_attended(self) -> Decimal:
@@ -231,3 +278,9 @@ class TrainingRecord(SuiviAggregate):
         assert self.person_id is not None
         if cohort.id != self.cohort_id or not cohort.holds_seat(self.person_id):
             raise NotEnrolledError(f"record {self.id} holds no seat in {cohort.id}")
+
+
+def seat_from_waiting_list(cohort: Cohort, person_id: UUID, record_id: UUID, at: datetime, by: UUID) -> TrainingRecord:
+    """Give a free seat to a person on the waiting list, chosen by the trainer, and open their record."""
+    cohort.seat_from_waiting_list(person_id, at, by)
+    return TrainingRecord.enrol(record_id, person_id, cohort.id, at, by, from_waiting_list=True)

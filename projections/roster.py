@@ -17,6 +17,8 @@ class RosterLine(msgspec.Struct, frozen=True):
     record_id: UUID | None
     status: str
     attendance: str | None  # on the day asked for; None when not yet recorded
+    sessions_attended: int = 0
+    """Session days attended so far (present or late)."""
 
 
 class Roster(msgspec.Struct, frozen=True):
@@ -30,6 +32,7 @@ class Roster(msgspec.Struct, frozen=True):
     is_session_day: bool
     learners: list[RosterLine]
     waiting_list: list[UUID]
+    session_count: int = 0
 
 
 class RosterProjection(Projection):
@@ -151,7 +154,9 @@ async def read_roster(db: Db, cohort_id: UUID, day: date) -> Roster | None:
     if cohort is None:
         return None
     learners = await db.fetch(
-        """SELECT s.person_id, s.record_id, s.status, a.status AS attendance
+        """SELECT s.person_id, s.record_id, s.status, a.status AS attendance,
+                  (SELECT count(*) FROM rm_roster.attendance t
+                   WHERE t.record_id = s.record_id AND t.status IN ('present', 'late')) AS attended
            FROM rm_roster.seats s LEFT JOIN rm_roster.attendance a ON a.record_id = s.record_id AND a.day = $2
            WHERE s.cohort_id = $1 ORDER BY s.status, s.person_id""",
         cohort_id,
@@ -167,8 +172,11 @@ async def read_roster(db: Db, cohort_id: UUID, day: date) -> Roster | None:
         capacity=cohort["capacity"],
         trainer_ids=list(cohort["trainer_ids"]),
         is_session_day=day in cohort["session_days"],
-        learners=[RosterLine(r["person_id"], r["record_id"], r["status"], r["attendance"]) for r in learners],
+        learners=[
+            RosterLine(r["person_id"], r["record_id"], r["status"], r["attendance"], r["attended"]) for r in learners
+        ],
         waiting_list=[r["person_id"] for r in waiting],
+        session_count=len(cohort["session_days"]),
     )
 
 
@@ -186,5 +194,31 @@ async def learner_of_trainer(db: Db, trainer_id: UUID, person_id: UUID) -> bool:
                               WHERE s.person_id = $2 AND $1 = ANY(c.trainer_ids))""",
             trainer_id,
             person_id,
+        )
+    )
+
+
+async def enrolling_with_trainer(db: Db, trainer_id: UUID, person_id: UUID, cohort_id: UUID | None = None) -> bool:
+    """Whether the trainer is enrolling the person: on the waiting list of one of her cohorts, or about to
+    be enrolled in ``cohort_id`` (when she trains it: the person was found by file number to be enrolled)."""
+    return bool(
+        await db.fetchval(
+            """SELECT EXISTS (SELECT 1 FROM rm_roster.waiting w JOIN rm_roster.cohorts c USING (cohort_id)
+                              WHERE w.person_id = $2 AND $1 = ANY(c.trainer_ids))
+                   OR EXISTS (SELECT 1 FROM rm_roster.cohorts WHERE cohort_id = $3 AND $1 = ANY(trainer_ids))""",
+            trainer_id,
+            person_id,
+            cohort_id,
+        )
+    )
+
+
+async def trains(db: Db, trainer_id: UUID, cohort_id: UUID) -> bool:
+    """Whether the staff member is one of the cohort's trainers."""
+    return bool(
+        await db.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM rm_roster.cohorts WHERE cohort_id = $2 AND $1 = ANY(trainer_ids))",
+            trainer_id,
+            cohort_id,
         )
     )

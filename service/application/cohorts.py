@@ -1,8 +1,14 @@
-"""DigiLab cohorts: scheduling, enrolment (seat and record in one append) and withdrawal.
+"""DigiLab cohorts: scheduling, enrolment (seat and record in one append), the waiting list, withdrawal.
+
+A trainer works in the cohorts she trains only: there she enrols people, puts them on the
+waiting list, seats one of them when a seat is free, or takes one off the list. Anywhere
+else she is refused with ``NotYourCohortError``, before anything is read about the person.
 
 Enrolment and withdrawal are repeated on a concurrency conflict: the seat-or-waiting-list
 decision is the system's, not the trainer's, so it is simply made again on the fresh
 cohort (twelve people enrolling at once must all end up seated or waiting, in order).
+The waiting-list commands are repeated too: decided again on the fresh cohort, they
+either still hold (the person is still waiting, a seat is still free) or fail by name.
 """
 
 from __future__ import annotations
@@ -15,11 +21,41 @@ import msgspec
 from domain import workflows
 from domain.base import Category
 from domain.cohort import DEFAULT_CAPACITY, DEFAULT_HOURS_PER_DAY, Cohort
-from domain.policy import Role
-from domain.training import NotEnrolledError, TrainingRecord
-from service.application.authorisation import authorise, person_open_to, relation_to
+from domain.policy import Relation, Role
+from domain.training import NotEnrolledError, TrainingRecord, seat_from_waiting_list
+from service.application.authorisation import authorise, person_open_to
 from service.application.context import Actor, ApplicationContext
+from service.application.errors import NotAuthorisedError
 from service.application.running import Decision, Outcome, execute, versions_of
+
+
+class NotYourCohortError(NotAuthorisedError):
+    """A trainer works only in the cohorts she trains (their learners, and the people she enrols there)."""
+
+    def __init__(self, action: str = "write") -> None:
+        super().__init__(Category.TRAINING, action=action)
+
+
+class NotYourLearnerError(NotAuthorisedError):
+    """A trainer reads only her own cohorts' learners and the people she is enrolling."""
+
+    def __init__(self) -> None:
+        super().__init__(Category.TRAINING, action="read")
+
+
+def ensure_trains(actor: Actor, cohort: Cohort, *, enrolling: bool = False) -> None:
+    """Refuse unless the actor may change this cohort's training (a trainer: only a cohort she trains).
+
+    ``enrolling``: the person is not a learner of the cohort (yet), but waiting or being enrolled.
+    """
+    trains = actor.staff_id in cohort.trainer_ids
+    relation = Relation(in_own_cohort=trains and not enrolling, enrolling_in_own_cohort=trains and enrolling)
+    try:
+        authorise(actor, Category.TRAINING, relation)
+    except NotAuthorisedError:
+        if Role.TRAINER in actor.roles:
+            raise NotYourCohortError() from None
+        raise
 
 
 class ScheduleCohort(msgspec.Struct, frozen=True):
@@ -50,6 +86,36 @@ class Enrolment(Outcome, frozen=True):
     record_id: UUID | None
     """None when the person went on the waiting list."""
     waiting_list_place: int | None = None
+
+
+class JoinWaitingList(msgspec.Struct, frozen=True):
+    """Put the person at the end of the waiting list, even while seats are free (not sure yet, a later start)."""
+
+    cohort_id: UUID
+    person_id: UUID
+
+
+class WaitingListPlace(Outcome, frozen=True):
+    cohort_id: UUID
+    person_id: UUID
+    place: int
+
+
+class SeatFromWaitingList(msgspec.Struct, frozen=True):
+    """Give a free seat to this person waiting, whatever their place in line (the trainer reached them first)."""
+
+    cohort_id: UUID
+    person_id: UUID
+
+
+class LeaveWaitingList(msgspec.Struct, frozen=True):
+    cohort_id: UUID
+    person_id: UUID
+
+
+class LeftWaitingList(Outcome, frozen=True):
+    cohort_id: UUID
+    person_id: UUID
 
 
 class WithdrawFromCohort(msgspec.Struct, frozen=True):
@@ -109,7 +175,7 @@ async def enrol(
 
     async def decide(at: datetime) -> Decision[Enrolment]:
         cohort = await ctx.repository.get(Cohort, command.cohort_id)
-        authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
+        ensure_trains(actor, cohort, enrolling=True)
         await person_open_to(ctx, actor, command.person_id)
         record = workflows.enrol(cohort, command.person_id, ctx.new_id(), at, actor.staff_id)
         if record is None:
@@ -145,7 +211,7 @@ async def withdraw_from_cohort(
         if command.cohort_id not in (None, record.cohort_id):
             raise NotEnrolledError(f"record {record.id} belongs to another cohort")
         cohort = await ctx.repository.get(Cohort, record.cohort_id)
-        authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
+        ensure_trains(actor, cohort)
         await person_open_to(ctx, actor, record.person_id)
         promoted = workflows.withdraw(cohort, record, command.reason, at, actor.staff_id, ctx.new_id())
         changed = (cohort, record) if promoted is None else (cohort, record, promoted)
@@ -158,3 +224,63 @@ async def withdraw_from_cohort(
         return Decision(changed, result)
 
     return await execute(ctx, actor, command, decide, Withdrawal, idempotency_key=idempotency_key, repeatable=True)
+
+
+async def join_waiting_list(
+    ctx: ApplicationContext, actor: Actor, command: JoinWaitingList, *, idempotency_key: str | None = None
+) -> WaitingListPlace:
+    """Put the person at the end of the cohort's waiting list; their place is returned."""
+    authorise(actor, Category.TRAINING)
+
+    async def decide(at: datetime) -> Decision[WaitingListPlace]:
+        cohort = await ctx.repository.get(Cohort, command.cohort_id)
+        ensure_trains(actor, cohort, enrolling=True)
+        await person_open_to(ctx, actor, command.person_id)
+        place = cohort.join_waiting_list(command.person_id, at, actor.staff_id)
+        result = WaitingListPlace(
+            versions=versions_of(cohort), cohort_id=cohort.id, person_id=command.person_id, place=place
+        )
+        return Decision((cohort,), result)
+
+    return await execute(
+        ctx, actor, command, decide, WaitingListPlace, idempotency_key=idempotency_key, repeatable=True
+    )
+
+
+async def seat_waiting_person(
+    ctx: ApplicationContext, actor: Actor, command: SeatFromWaitingList, *, idempotency_key: str | None = None
+) -> Enrolment:
+    """Seat a person from the waiting list and open their training record, in ONE append."""
+    authorise(actor, Category.TRAINING)
+
+    async def decide(at: datetime) -> Decision[Enrolment]:
+        cohort = await ctx.repository.get(Cohort, command.cohort_id)
+        ensure_trains(actor, cohort, enrolling=True)
+        await person_open_to(ctx, actor, command.person_id)
+        record = seat_from_waiting_list(cohort, command.person_id, ctx.new_id(), at, actor.staff_id)
+        result = Enrolment(
+            versions=versions_of(cohort, record),
+            cohort_id=cohort.id,
+            person_id=command.person_id,
+            record_id=record.id,
+        )
+        return Decision((cohort, record), result)
+
+    return await execute(ctx, actor, command, decide, Enrolment, idempotency_key=idempotency_key, repeatable=True)
+
+
+async def leave_waiting_list(
+    ctx: ApplicationContext, actor: Actor, command: LeaveWaitingList, *, idempotency_key: str | None = None
+) -> LeftWaitingList:
+    """Take the person off the cohort's waiting list (no longer interested, enrolled elsewhere)."""
+    authorise(actor, Category.TRAINING)
+
+    async def decide(at: datetime) -> Decision[LeftWaitingList]:
+        cohort = await ctx.repository.get(Cohort, command.cohort_id)
+        ensure_trains(actor, cohort, enrolling=True)
+        await person_open_to(ctx, actor, command.person_id)
+        cohort.leave_waiting_list(command.person_id, at, actor.staff_id)
+        result = LeftWaitingList(versions=versions_of(cohort), cohort_id=cohort.id, person_id=command.person_id)
+        return Decision((cohort,), result)
+
+    return await execute(ctx, actor, command, decide, LeftWaitingList, idempotency_key=idempotency_key, repeatable=True)

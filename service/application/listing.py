@@ -15,7 +15,7 @@ import msgspec
 
 from domain.base import Category
 from domain.person import PersonErasedError
-from domain.policy import Relation, access
+from domain.policy import Relation, Scope, access
 from projections.directory import listings
 from service.application.context import Actor, ApplicationContext
 from service.application.errors import NotAuthorisedError
@@ -56,7 +56,8 @@ async def open_each(
 
 async def names_of(ctx: ApplicationContext, grants: dict[UUID, ReadGrant]) -> dict[UUID, PersonName]:
     """The names of the people opened whose identity the reader may read."""
-    readable = [person_id for person_id, grant in grants.items() if grant.may_read(Category.IDENTITY)]
+    # A name is part of the narrowest identity a reader may get (a trainer's course details).
+    readable = [p for p, grant in grants.items() if grant.may_read(Category.IDENTITY, Scope.COURSE_DETAILS)]
     if not readable:
         return {}
     async with ctx.pool.acquire() as db:

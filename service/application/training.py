@@ -5,7 +5,9 @@ roster for whom that means, then records it as one ``RecordAttendance``.
 
 Attendance and assessments are repeated on a concurrency conflict: recording a day
 again corrects it (the latest entry wins) and an assessment is a dated fact, so neither
-depends on what another writer recorded meanwhile. Completion is not repeated.
+depends on what another writer recorded meanwhile. Completion is not repeated. It needs
+the centre's attendance threshold (``ctx.centre.completion_attendance_percent``) or a
+written reason, which the event keeps and the training history shows.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from domain.cohort import Cohort
 from domain.errors import InvalidValueError
 from domain.training import AssessmentKind, AttendanceStatus, NotEnrolledError, TrainingRecord
 from projections.roster import read_roster
-from service.application.authorisation import authorise, person_open_to, relation_to
+from service.application.authorisation import authorise, person_open_to
+from service.application.cohorts import ensure_trains
 from service.application.context import Actor, ApplicationContext
 from service.application.running import Decision, Outcome, execute, versions_of
 from service.storage.repository import AggregateNotFoundError
@@ -79,6 +82,8 @@ class AssessDigComp(msgspec.Struct, frozen=True):
 class CompleteTraining(msgspec.Struct, frozen=True):
     record_id: UUID
     certificate_reference: str
+    reason: str | None = None
+    """Needed when attendance stayed below the centre's threshold: why the course counts as completed."""
 
 
 class TrainingChanged(Outcome, frozen=True):
@@ -126,7 +131,7 @@ async def _decide_day(
     at: datetime,
 ) -> Decision[TrainingChanged]:
     cohort = await ctx.repository.get(Cohort, cohort_id)
-    authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
+    ensure_trains(actor, cohort)
     records = await asyncio.gather(*(ctx.repository.get(TrainingRecord, mark.record_id) for mark in marks))
     await asyncio.gather(*(person_open_to(ctx, actor, record.person_id) for record in records))
     for record, mark in zip(records, marks, strict=True):
@@ -183,13 +188,23 @@ async def _change_record(
         record = await ctx.repository.get(TrainingRecord, command.record_id)
         assert record.cohort_id is not None
         cohort = await ctx.repository.get(Cohort, record.cohort_id)
-        authorise(actor, Category.TRAINING, relation_to(actor, cohort=cohort))
+        ensure_trains(actor, cohort)
         await person_open_to(ctx, actor, record.person_id)
         if isinstance(command, AssessDigComp):
+            if not command.levels:
+                raise InvalidValueError("an assessment needs at least one level", field="levels")
             for level in command.levels:
                 record.assess(level.competence, level.level, command.kind, at, actor.staff_id)
         else:
-            record.complete(command.certificate_reference, at, actor.staff_id)
+            threshold = ctx.centre.completion_attendance_percent
+            record.complete(
+                cohort,
+                command.certificate_reference,
+                at,
+                actor.staff_id,
+                threshold_percent=threshold,
+                reason=command.reason,
+            )
         return Decision((record,), TrainingChanged(versions=versions_of(record), cohort_id=cohort.id))
 
     return await execute(

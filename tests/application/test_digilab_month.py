@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import msgspec
+import pytest
+
 from domain.cohort import Cohort
 from domain.digcomp import COMPETENCE_CODES
-from domain.training import AssessmentKind, AttendanceStatus, RecordStatus, TrainingRecord
+from domain.training import (
+    AssessmentKind,
+    AttendanceBelowThresholdError,
+    AttendanceStatus,
+    RecordStatus,
+    TrainingRecord,
+)
 from service.application.cohorts import (
     Enrol,
     ScheduleCohort,
@@ -88,9 +97,15 @@ async def test_a_group_of_twelve_goes_through_the_whole_digilab_month(ctx, runti
         result = await record_attendance(ctx, trainer, RecordAttendance(cohort_id, day, tuple(marks)))
         assert set(result.versions) == set(records)
 
+    # The first learner attended 17 of 22 sessions (77 %), under the centre's 80 %: a reason is needed.
+    often_away = CompleteTraining(records[0], f"DL-2026-09-{records[0].hex[:6]}")
+    with pytest.raises(AttendanceBelowThresholdError):
+        await complete_training(ctx, trainer, often_away)
+    excused = msgspec.structs.replace(often_away, reason="Absences justifiées : rendez-vous au Forem")
     for record_id in records:
         await assess_digcomp(ctx, trainer, AssessDigComp(record_id, AssessmentKind.FINAL, levels(4)))
-        await complete_training(ctx, trainer, CompleteTraining(record_id, f"DL-2026-09-{record_id.hex[:6]}"))
+        completion = CompleteTraining(record_id, f"DL-2026-09-{record_id.hex[:6]}")
+        await complete_training(ctx, trainer, excused if record_id == records[0] else completion)
 
     for record_id in records:
         record = await ctx.repository.get(TrainingRecord, record_id)
@@ -99,6 +114,7 @@ async def test_a_group_of_twelve_goes_through_the_whole_digilab_month(ctx, runti
         assert record.levels(AssessmentKind.INITIAL) == dict.fromkeys(COMPETENCE_CODES, 2)
         assert record.levels(AssessmentKind.FINAL) == dict.fromkeys(COMPETENCE_CODES, 4)
         assert record.status is RecordStatus.COMPLETED
+    assert (await ctx.repository.get(TrainingRecord, records[0])).completion_reason == excused.reason
     assert expected_hours[records[0]] == Decimal(4 * (22 - 5))
     assert expected_hours[records[1]] == Decimal("86.5")
     withdrawn = await ctx.repository.get(TrainingRecord, leaving)

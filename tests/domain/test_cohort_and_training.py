@@ -10,16 +10,19 @@ from domain.cohort import (
     Cohort,
     CohortFullError,
     NotASessionDayError,
+    NotInCohortError,
     weekdays_between,
 )
 from domain.digcomp import AREAS, COMPETENCES, LevelOutOfRangeError, UnknownCompetenceError
 from domain.errors import InvalidValueError
 from domain.training import (
     AssessmentKind,
+    AttendanceBelowThresholdError,
     AttendanceStatus,
     NotEnrolledError,
     RecordStatus,
     TrainingRecord,
+    seat_from_waiting_list,
 )
 from domain.workflows import change_capacity, enrol, withdraw
 
@@ -222,15 +225,84 @@ def test_digcomp_has_five_areas_and_twenty_one_competences() -> None:
     assert {c.area_code for c in COMPETENCES} == {a.code for a in AREAS}
 
 
+def attended(c: Cohort, record: TrainingRecord, sessions: int) -> None:
+    """Present at the first ``sessions`` session days, away from the others."""
+    end = datetime(2026, 3, 27, 17, tzinfo=UTC)
+    for n, day in enumerate(c.session_days):
+        status = AttendanceStatus.PRESENT if n < sessions else AttendanceStatus.ABSENT
+        record.record_attendance(c, day, status, end, TRAINER)
+
+
 def test_completion_needs_a_certificate_and_ends_the_record() -> None:
     c = cohort()
     record = enrolled(c)
+    attended(c, record, len(c.session_days))
     with pytest.raises(InvalidValueError):
-        record.complete(" ", AT, TRAINER)
-    record.complete("DL-2026-03-001", AT, TRAINER)
+        record.complete(c, " ", AT, TRAINER, threshold_percent=80)
+    record.complete(c, "DL-2026-03-001", AT, TRAINER, threshold_percent=80)
     assert record.status is RecordStatus.COMPLETED
+    assert record.completion_reason is None
     with pytest.raises(NotEnrolledError):
         record.assess("1.1", 3, AssessmentKind.FINAL, AT, TRAINER)
+
+
+def test_completion_below_the_attendance_threshold_needs_a_written_reason() -> None:
+    c = cohort()  # 20 session days: 80 % is 16 of them
+    record = enrolled(c)
+    attended(c, record, 15)
+    with pytest.raises(AttendanceBelowThresholdError) as refused:
+        record.complete(c, "DL-2026-03-002", AT, TRAINER, threshold_percent=80)
+    assert refused.value.field == "reason" and "15 of 20" in str(refused.value)
+    with pytest.raises(AttendanceBelowThresholdError):
+        record.complete(c, "DL-2026-03-002", AT, TRAINER, threshold_percent=80, reason="   ")
+    record.complete(c, "DL-2026-03-002", AT, TRAINER, threshold_percent=80, reason=" Hospitalisée, travail rattrapé ")
+    assert record.completion_reason == "Hospitalisée, travail rattrapé"
+    completed = record.pending_events[-1]
+    assert isinstance(completed, TrainingRecord.Completed) and completed.reason == "Hospitalisée, travail rattrapé"
+
+
+def test_completion_at_the_threshold_needs_no_reason() -> None:
+    c = cohort()
+    record = enrolled(c)
+    attended(c, record, 16)
+    record.complete(c, "DL-2026-03-003", AT, TRAINER, threshold_percent=80)
+    assert record.status is RecordStatus.COMPLETED
+
+
+def test_a_late_arrival_counts_as_attended_and_an_excused_absence_does_not() -> None:
+    c = cohort()
+    record = enrolled(c)
+    end = datetime(2026, 3, 27, 17, tzinfo=UTC)
+    record.record_attendance(c, c.session_days[0], AttendanceStatus.LATE, end, TRAINER)
+    record.record_attendance(c, c.session_days[1], AttendanceStatus.EXCUSED, end, TRAINER)
+    assert record.sessions_attended == 1
+
+
+def test_the_trainer_seats_a_chosen_person_from_the_waiting_list() -> None:
+    c = cohort(capacity=2)
+    enrolled(c)
+    first_in_line, chosen = uuid4(), uuid4()
+    c.join_waiting_list(first_in_line, AT, TRAINER)  # the trainer may queue people while seats are free
+    c.join_waiting_list(chosen, AT, TRAINER)
+    record = seat_from_waiting_list(c, chosen, uuid4(), AT, TRAINER)
+    assert record.person_id == chosen and record.cohort_id == c.id
+    assert isinstance(c.pending_events[-1], Cohort.PromotedFromWaitingList)
+    assert c.seats[-1] == chosen and c.waiting_list == (first_in_line,)
+    with pytest.raises(CohortFullError):
+        seat_from_waiting_list(c, first_in_line, uuid4(), AT, TRAINER)
+    with pytest.raises(NotInCohortError):
+        seat_from_waiting_list(c, uuid4(), uuid4(), AT, TRAINER)
+
+
+def test_a_person_leaves_the_waiting_list() -> None:
+    c = cohort(capacity=1)
+    enrolled(c)
+    waiting = uuid4()
+    enrol(c, waiting, uuid4(), AT, TRAINER)
+    c.leave_waiting_list(waiting, AT, TRAINER)
+    assert c.waiting_list == ()
+    with pytest.raises(NotInCohortError):
+        c.leave_waiting_list(waiting, AT, TRAINER)
 
 
 def test_training_record_replays_to_the_same_state() -> None:

@@ -1,12 +1,14 @@
 import pytest
 
 from domain.base import Category
-from domain.policy import Relation, Role, Scope, access, may_read, may_write
+from domain.consent import Purpose
+from domain.policy import TRAINING_PURPOSES, Relation, Role, Scope, access, may_read, may_write
 
 NOBODY = Relation()
 EVERYTHING = Relation(
     in_own_caseload=True,
     in_own_cohort=True,
+    enrolling_in_own_cohort=True,
     break_glass_reason="emergency",
     shares_training_with_social_legal=True,
     shares_office_hours_with_trainers=True,
@@ -62,10 +64,51 @@ def test_trainer_reads_only_digital_help_of_own_learners_with_consent() -> None:
     assert not may_read([Role.TRAINER], consenting, office)
 
 
-def test_trainer_reads_identity_of_learners_only() -> None:
-    assert not may_read([Role.TRAINER], NOBODY, Category.IDENTITY)
-    assert may_read([Role.TRAINER], Relation(in_own_cohort=True), Category.IDENTITY)
-    assert may_write([Role.TRAINER], NOBODY, Category.TRAINING)
+LEARNER = Relation(in_own_cohort=True)
+ENROLLING = Relation(enrolling_in_own_cohort=True)
+
+
+@pytest.mark.parametrize("relation", [LEARNER, ENROLLING])
+def test_trainer_reads_only_the_course_details_of_learners_and_people_being_enrolled(relation: Relation) -> None:
+    identity = access([Role.TRAINER], relation)[Category.IDENTITY]
+    assert identity.allows_read(Scope.COURSE_DETAILS)
+    assert not identity.allows_read()  # never the address, the email, the national register number
+    assert not identity.allows_write()
+
+
+@pytest.mark.parametrize("relation", [LEARNER, ENROLLING])
+def test_trainer_reads_only_the_consents_that_concern_training(relation: Relation) -> None:
+    consent = access([Role.TRAINER], relation)[Category.CONSENT]
+    assert consent.allows_read(Scope.TRAINING_CONSENTS)
+    assert not consent.allows_read()
+    assert not consent.allows_write()
+
+
+def test_the_training_consents_never_include_an_external_referral_nor_contact_channels() -> None:
+    assert Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS in TRAINING_PURPOSES
+    assert not TRAINING_PURPOSES & {Purpose.EXTERNAL_REFERRAL, Purpose.CONTACT_SMS, Purpose.CONTACT_EMAIL}
+
+
+@pytest.mark.parametrize("relation", [LEARNER, ENROLLING])
+def test_trainer_reads_and_writes_the_training_of_learners_and_people_being_enrolled(relation: Relation) -> None:
+    assert may_read([Role.TRAINER], relation, Category.TRAINING)
+    assert may_write([Role.TRAINER], relation, Category.TRAINING)
+
+
+def test_trainer_reads_nothing_of_anyone_else() -> None:
+    grants = access([Role.TRAINER], NOBODY)
+    for category in (Category.IDENTITY, Category.CONSENT, Category.TRAINING, Category.OFFICE_HOURS):
+        assert grants[category].is_empty, category
+    assert not may_read([Role.TRAINER], Relation(break_glass_reason="colleague off sick"), Category.TRAINING)
+
+
+def test_trainer_sees_digital_help_of_own_learners_only_not_of_people_being_enrolled() -> None:
+    consenting = Relation(enrolling_in_own_cohort=True, shares_office_hours_with_trainers=True)
+    assert not may_read([Role.TRAINER], consenting, Category.OFFICE_HOURS, Scope.DIGITAL_HELP_ONLY)
+
+
+def test_a_trainer_who_is_also_a_helper_reads_the_whole_identity() -> None:
+    assert may_read([Role.TRAINER, Role.OFFICE_HOURS_HELPER], LEARNER, Category.IDENTITY)
 
 
 def test_helper_refers_out_but_reads_no_social_legal() -> None:

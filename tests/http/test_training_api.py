@@ -6,6 +6,10 @@ import uuid
 
 import pytest
 
+from domain.policy import Role
+from service.staff.accounts import StaffAccounts
+from tests.http.conftest import PASSWORD, Api
+
 COHORT = {"name": "DigiLab septembre", "site": "Liège Centre", "starts_on": "2026-08-24", "ends_on": "2026-09-18"}
 TODAY = "2026-09-01"  # the test clock's day, a Tuesday
 SATURDAY = "2026-08-29"
@@ -205,7 +209,7 @@ async def test_an_unknown_digcomp_level_names_the_field(staff) -> None:
 async def test_completion_with_a_stale_version_gets_409_with_the_current_version(staff) -> None:
     _, records = await group(staff, 1)
     record_id = next(iter(records.values()))
-    completion = {"certificate_reference": "DL-2026-09-001"}
+    completion = {"certificate_reference": "DL-2026-09-001", "reason": "Cours suivi à distance, travaux rendus"}
     url = f"/training-records/{record_id}/completion"
     response = await staff["trainer"].post(url, json=completion, headers={"If-Match": '"4"'})
     assert response.status_code == 409
@@ -230,17 +234,163 @@ async def test_social_worker_sees_training_only_with_the_persons_consent(staff, 
     assert response.json()["digital_help"] == []
 
 
-async def test_trainer_sees_only_their_cohorts_and_names_only_their_learners(staff, project) -> None:
+async def another_trainer(client, runtime_of, clock) -> Api:
+    member = await StaffAccounts(runtime_of().pool).create(
+        "other.trainer", "Other Trainer", PASSWORD, [Role.TRAINER], clock()
+    )
+    answer = await client.post(
+        "/auth/sign-in", json={"username": "other.trainer", "password": PASSWORD, "mode": "bearer"}
+    )
+    assert answer.status_code == 200, answer.text
+    return Api(client, answer.json()["token"], str(member.staff_id))
+
+
+async def test_trainer_sees_only_their_cohorts_and_not_another_trainers_roster(
+    staff, project, client, runtime_of, clock
+) -> None:
     mine, _ = await group(staff, 2)
-    theirs = await schedule(staff["trainer"], trainer_ids=[staff["social_worker"].staff_id])
+    colleague = await another_trainer(client, runtime_of, clock)
+    theirs = await schedule(colleague)
     stranger = await register(staff["helper"], "Lucía", "García")
-    await enrol(staff["trainer"], theirs, stranger)
+    await enrol(colleague, theirs, stranger)
     await project()
     response = await staff["trainer"].get("/cohorts/mine")
     assert response.status_code == 200
     assert [(c["cohort_id"], c["seats_taken"]) for c in response.json()] == [(mine, 2)]
-    [line] = (await roster(staff["trainer"], theirs))["learners"]
-    assert line["person_id"] == stranger and line["given_name"] is None
+    refused = await staff["trainer"].get(f"/cohorts/{theirs}/roster?day={TODAY}")
+    assert refused.status_code == 403 and refused.json()["type"] == "/problems/forbidden"
+    enrolling = await staff["trainer"].post(
+        f"/cohorts/{theirs}/enrolments", json={"person_id": stranger}, headers=key()
+    )
+    assert enrolling.status_code == 403
+
+
+async def test_a_trainer_cannot_open_the_training_of_someone_not_hers_and_nothing_is_recorded(
+    staff, project, runtime_of
+) -> None:
+    _, records = await group(staff, 1)
+    learner = next(iter(records))
+    stranger = await register(staff["helper"], "Lucía", "García")
+    await project()
+    assert (await staff["trainer"].get(f"/people/{learner}/training-history")).status_code == 200
+    refused = await staff["trainer"].get(f"/people/{stranger}/training-history")
+    assert refused.status_code == 403, refused.text
+    assert "García" not in refused.text
+    await project()
+    async with runtime_of().pool.acquire() as db:
+        rows = await db.fetch(
+            "SELECT view, basis FROM rm_access_log.entries WHERE person_id = $1 AND view = 'training_history'",
+            uuid.UUID(stranger),
+        )
+    assert rows == []
+
+
+async def test_the_training_history_names_the_learner_by_course_details_only(staff, project) -> None:
+    cohort_id = await schedule(staff["trainer"])
+    person = {
+        "given_name": "Amina",
+        "family_name": "Diallo",
+        "languages": ["ar", "fr"],
+        "preferred_language": "ar",
+        "contact": {"phone": "+32 470 12 34 56", "email": "amina@example.org", "address": "Rue Saint-Gilles 12"},
+    }
+    registered = await staff["helper"].post("/people", json=person, headers=key())
+    assert registered.status_code == 201, registered.text
+    person_id, file_number = registered.json()["ids"]["person_id"], registered.json()["ids"]["file_number"]
+    await enrol(staff["trainer"], cohort_id, person_id)
+    await project()
+    response = await staff["trainer"].get(f"/people/{person_id}/training-history")
+    assert response.status_code == 200, response.text
+    learner = response.json()["learner"]
+    assert (learner["given_name"], learner["family_name"], learner["file_number"]) == ("Amina", "Diallo", file_number)
+    assert learner["preferred_language"] == "ar" and learner["phone"]
+    assert "amina@example.org" not in response.text and "Saint-Gilles" not in response.text
+
+
+async def test_a_trainer_finds_a_person_by_exact_file_number_to_enrol_and_the_look_up_is_an_access(
+    staff, project, runtime_of
+) -> None:
+    cohort_id = await schedule(staff["trainer"])
+    registered = await staff["helper"].post(
+        "/people",
+        json={"given_name": "Oleksandr", "family_name": "Kovalenko", "contact": {"email": "o.k@example.org"}},
+        headers=key(),
+    )
+    person_id, file_number = registered.json()["ids"]["person_id"], registered.json()["ids"]["file_number"]
+    await project()
+    url = f"/cohorts/{cohort_id}/enrolment-lookup"
+    found = await staff["trainer"].post(url, json={"file_number": f" {file_number} "})
+    assert found.status_code == 200, found.text
+    candidate = found.json()
+    assert candidate["learner"]["family_name"] == "Kovalenko" and candidate["in_cohort"] is None
+    assert "o.k@example.org" not in found.text
+    nobody = await staff["trainer"].post(url, json={"file_number": "1999-99999"})
+    assert nobody.status_code == 404
+    wrong = await staff["trainer"].post(url, json={"file_number": "Kovalenko"})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "file_number"
+    await project()
+    async with runtime_of().pool.acquire() as db:
+        [row] = await db.fetch(
+            "SELECT purpose, basis FROM rm_access_log.entries WHERE person_id = $1", uuid.UUID(person_id)
+        )
+    assert (row["purpose"], row["basis"]) == ("training", "enrolling")
+
+
+async def test_the_waiting_list_is_managed_from_the_api(staff, project) -> None:
+    cohort_id = await schedule(staff["trainer"], capacity=2)
+    seated = await register(staff["helper"], *NAMES[0])
+    first, chosen = await register(staff["helper"], *NAMES[1]), await register(staff["helper"], *NAMES[2])
+    await enrol(staff["trainer"], cohort_id, seated)
+    for place, person_id in enumerate((first, chosen), start=1):
+        waiting = await staff["trainer"].post(
+            f"/cohorts/{cohort_id}/waiting-list", json={"person_id": person_id}, headers=key()
+        )
+        assert waiting.status_code == 201, waiting.text
+        assert waiting.json()["place"] == place
+    again = await staff["trainer"].post(f"/cohorts/{cohort_id}/waiting-list", json={"person_id": first}, headers=key())
+    assert again.status_code == 422
+    seat = await staff["trainer"].post(f"/cohorts/{cohort_id}/waiting-list/{chosen}/seat", headers=key())
+    assert seat.status_code == 201, seat.text
+    assert seat.json()["seated"] is True and seat.json()["ids"]["record_id"]
+    full = await staff["trainer"].post(f"/cohorts/{cohort_id}/waiting-list/{first}/seat", headers=key())
+    assert full.status_code == 422 and "full" in full.json()["detail"]
+    await project()
+    shown = await roster(staff["trainer"], cohort_id)
+    assert [w["person_id"] for w in shown["waiting_list"]] == [first]
+    assert shown["waiting_list"][0]["family_name"] == NAMES[1][1]  # a trainer names the people she is enrolling
+    removed = await staff["trainer"].post(f"/cohorts/{cohort_id}/waiting-list/{first}/removal", headers=key())
+    assert removed.status_code == 200, removed.text
+    await project()
+    assert (await roster(staff["trainer"], cohort_id))["waiting_list"] == []
+    gone = await staff["trainer"].post(f"/cohorts/{cohort_id}/waiting-list/{first}/removal", headers=key())
+    assert gone.status_code == 422
+
+
+async def attend(staff, cohort_id: str, record_id: str) -> None:
+    day = {"day": TODAY, "exceptions": [{"record_id": record_id, "status": "present"}], "default_status": None}
+    response = await staff["trainer"].post(f"/cohorts/{cohort_id}/attendance", json=day, headers=key())
+    assert response.status_code == 200, response.text
+
+
+async def test_completion_below_the_attendance_threshold_needs_a_reason_which_the_history_shows(staff, project) -> None:
+    cohort_id, records = await group(staff, 1)
+    person_id, record_id = next(iter(records.items()))
+    await project()
+    await attend(staff, cohort_id, record_id)  # 1 session of 20: 5 %
+    url = f"/training-records/{record_id}/completion"
+    refused = await staff["trainer"].post(url, json={"certificate_reference": "DL-2026-09-002"}, headers=key())
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert problem["type"] == "/problems/rule-broken"
+    assert [e["field"] for e in problem["errors"]] == ["reason"] and "1 of 20" in problem["detail"]
+    reason = "Hospitalisée deux semaines ; exercices faits à la maison"
+    done = await staff["trainer"].post(
+        url, json={"certificate_reference": "DL-2026-09-002", "reason": reason}, headers=key()
+    )
+    assert done.status_code == 200, done.text
+    await project()
+    [cohort] = (await staff["trainer"].get(f"/people/{person_id}/training-history")).json()["cohorts"]
+    assert (cohort["status"], cohort["completion_reason"]) == ("completed", reason)
 
 
 @pytest.mark.parametrize("role", ["admin", "dpo", "social_worker"])

@@ -1,4 +1,5 @@
-"""DigiLab cohorts: scheduling, a trainer's cohorts, enrolment and withdrawal (the roster is in roster.py)."""
+"""DigiLab cohorts: scheduling, a trainer's cohorts, finding and enrolling a person, the waiting list and
+withdrawal (the roster is in roster.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,28 @@ from uuid import UUID
 import msgspec
 from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 
 from domain.cohort import DEFAULT_CAPACITY, DEFAULT_HOURS_PER_DAY
 from domain.policy import Role
-from service.application.cohorts import Enrol, ScheduleCohort, WithdrawFromCohort, enrol, schedule_cohort
+from service.application.cohorts import (
+    Enrol,
+    JoinWaitingList,
+    LeaveWaitingList,
+    ScheduleCohort,
+    SeatFromWaitingList,
+    WithdrawFromCohort,
+    enrol,
+    join_waiting_list,
+    leave_waiting_list,
+    schedule_cohort,
+    seat_waiting_person,
+)
 from service.application.cohorts import withdraw_from_cohort as withdraw_learner
 from service.application.context import Actor, ApplicationContext
 from service.application.views import cohorts as views
-from service.application.views.cohorts import CohortSummary
+from service.application.views.cohorts import CohortSummary, EnrolmentCandidate
 from service.http.deps import Command
 from service.http.guards import requires
 from service.http.headers import IfMatch
@@ -45,6 +59,15 @@ class Enrolling(Request, frozen=True):
 class Leaving(Request, frozen=True):
     record_id: UUID
     reason: ShortText
+
+
+class FileNumber(Request, frozen=True):
+    file_number: Annotated[str, msgspec.Meta(min_length=1, max_length=20, examples=["2026-00042"])]
+
+
+class WaitingListChanged(Changed, frozen=True):
+    place: int
+    """The person's place on the waiting list, from 1."""
 
 
 class EnrolmentChanged(Changed, frozen=True):
@@ -95,6 +118,55 @@ async def enrolment(
     return Response(result, status_code=201)
 
 
+@post("/{cohort_id:uuid}/enrolment-lookup", status_code=200)
+async def enrolment_lookup(
+    cohort_id: FromPath[UUID],
+    data: JSONBody[FileNumber],
+    ctx: NamedDependency[ApplicationContext],
+    actor: NamedDependency[Actor],
+) -> EnrolmentCandidate:
+    """The person with this exact file number, to enrol in a cohort the trainer trains (404: nobody has it).
+
+    A narrow look-up, recorded as an access for training; trainers do not search the directory.
+    """
+    found = await views.find_for_enrolment(ctx, actor, cohort_id, data.file_number)
+    if found is None:
+        raise NotFoundException("no person has this file number")
+    return found
+
+
+@post("/{cohort_id:uuid}/waiting-list")
+async def waiting_list(
+    cohort_id: FromPath[UUID], data: JSONBody[Enrolling], command: NamedDependency[Command]
+) -> Response[WaitingListChanged]:
+    """Put the person at the end of the waiting list (even while seats are free)."""
+    joining = JoinWaitingList(cohort_id, data.person_id)
+    outcome = await join_waiting_list(command.ctx, command.actor, joining, idempotency_key=command.idempotency_key)
+    base = changed(outcome).content
+    return Response(WaitingListChanged(base.versions, base.ids, place=outcome.place), status_code=201)
+
+
+@post("/{cohort_id:uuid}/waiting-list/{person_id:uuid}/seat")
+async def seat_from_waiting_list(
+    cohort_id: FromPath[UUID], person_id: FromPath[UUID], command: NamedDependency[Command]
+) -> Response[EnrolmentChanged]:
+    """Give a free seat to this person waiting, whatever their place, and open the training record."""
+    seating = SeatFromWaitingList(cohort_id, person_id)
+    outcome = await seat_waiting_person(command.ctx, command.actor, seating, idempotency_key=command.idempotency_key)
+    base = changed(outcome).content
+    return Response(EnrolmentChanged(base.versions, base.ids, seated=True, waiting_list_place=None), status_code=201)
+
+
+@post("/{cohort_id:uuid}/waiting-list/{person_id:uuid}/removal", status_code=200)
+async def waiting_list_removal(
+    cohort_id: FromPath[UUID], person_id: FromPath[UUID], command: NamedDependency[Command]
+) -> Response[Changed]:
+    """Take the person off the waiting list."""
+    leaving = LeaveWaitingList(cohort_id, person_id)
+    outcome = await leave_waiting_list(command.ctx, command.actor, leaving, idempotency_key=command.idempotency_key)
+    return changed(outcome)
+
+
 @post("/{cohort_id:uuid}/withdrawals", status_code=200)
 async def withdrawal(
     cohort_id: FromPath[UUID], data: JSONBody[Leaving], command: NamedDependency[Command], if_match: IfMatch = None
@@ -110,7 +182,15 @@ ROUTES = [
     # Trainers run cohorts; which learners, the access policy decides.
     Router(
         "/cohorts",
-        route_handlers=[schedule, enrolment, withdrawal],
+        route_handlers=[
+            schedule,
+            enrolment_lookup,
+            enrolment,
+            waiting_list,
+            seat_from_waiting_list,
+            waiting_list_removal,
+            withdrawal,
+        ],
         guards=[requires(Role.TRAINER)],
         tags=["training"],
         opt=area(people=True, restricted=True),

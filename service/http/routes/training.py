@@ -85,6 +85,8 @@ class Assessment(Request, frozen=True):
 
 class Completion(Request, frozen=True):
     certificate_reference: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    reason: Annotated[str, msgspec.Meta(max_length=280)] | None = None
+    """Needed when attendance is below the centre's threshold (80 % of the sessions by default)."""
 
 
 @post("/", status_code=200)
@@ -111,7 +113,8 @@ async def assessment(
 async def completion(
     record_id: FromPath[UUID], data: JSONBody[Completion], command: NamedDependency[Command], if_match: IfMatch = None
 ) -> Response[Changed]:
-    complete = CompleteTraining(record_id, data.certificate_reference)
+    """Complete with a certificate. Below the centre's attendance threshold: 422 naming ``reason``, unless given."""
+    complete = CompleteTraining(record_id, data.certificate_reference, data.reason)
     ctx = command.on(record_id, if_match)
     outcome = await complete_training(ctx, command.actor, complete, idempotency_key=command.idempotency_key)
     return changed(outcome, etag_of=record_id)

@@ -1,7 +1,10 @@
-"""Trainer: their cohorts, the roster with its waiting list, today's attendance sheet, DigComp, a learner's history.
+"""Trainer: their cohorts, the roster with enrolment and its waiting list, today's attendance sheet, DigComp,
+completion, a learner's history.
 
 Each page calls the application layer, as the JSON routes do, so the access policy (and
 the access log) is exactly the API's: a roster opens every learner through the policy.
+A trainer finds the person to enrol by the exact file number the person brings (trainers
+do not browse the directory), or takes them from her cohort's waiting list.
 """
 
 from __future__ import annotations
@@ -17,14 +20,18 @@ from litestar.response import Redirect, Template
 from domain.digcomp import AREAS, COMPETENCES, HIGHEST_LEVEL, LOWEST_LEVEL
 from domain.policy import Role
 from domain.training import AssessmentKind, AttendanceStatus
-from service.application import training
+from service.application import cohorts, training
 from service.application.context import ApplicationContext
-from service.application.views.cohorts import my_cohorts
+from service.application.views.cohorts import EnrolmentCandidate, find_for_enrolment, my_cohorts
+from service.application.views.digcomp_grid import DigCompGrid, digcomp_grid
 from service.application.views.roster import roster
 from service.application.views.training_history import training_history
 from service.web.errors import shown_again
 from service.web.kept import FormFieldError, FormFieldErrors, Kept
 from service.web.viewer import NAME_LENGTH, Form, Viewer, page, pages_for
+
+REASON_LENGTH = 280
+"""A completion reason, as long as the API takes."""
 
 
 @get("/")
@@ -33,12 +40,147 @@ async def cohorts_page(viewer: NamedDependency[Viewer], ctx: NamedDependency[App
     return page(viewer, "training/cohorts.html", "cohorts.title", cohorts=found)
 
 
-@get("/{cohort_id:uuid}")
-async def roster_page(
-    cohort_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
+DONE = frozenset({"enrolled", "waiting", "seated", "removed", "completed"})
+"""What the roster page confirms after a command (``?done=``): each has its words, ``roster.done.<what>``."""
+
+
+async def _roster_page(
+    viewer: Viewer,
+    ctx: ApplicationContext,
+    cohort_id: UUID,
+    *,
+    done: str | None = None,
+    place: int | None = None,
+    candidate: EnrolmentCandidate | None = None,
+    nobody: bool = False,
+    kept: Kept | None = None,
 ) -> Template:
     view = await roster(ctx, viewer.principal.actor, cohort_id)  # today's
-    return page(viewer, "training/roster.html", "roster.title", roster=view)
+    return page(
+        viewer,
+        "training/roster.html",
+        "roster.title",
+        roster=view,
+        done=done if done in DONE else None,
+        place=place,
+        candidate=candidate,
+        nobody=nobody,
+        threshold=ctx.centre.completion_attendance_percent / 100,
+        kept=kept,
+    )
+
+
+@get("/{cohort_id:uuid}")
+async def roster_page(
+    cohort_id: FromPath[UUID],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+    done: FromQuery[str | None] = None,
+    place: FromQuery[int | None] = None,
+) -> Template:
+    return await _roster_page(viewer, ctx, cohort_id, done=done, place=place)
+
+
+def _done(cohort_id: UUID, what: str, place: int | None = None) -> Redirect:
+    query = f"?done={what}" + (f"&place={place}" if place else "")
+    return Redirect(f"/ui/cohorts/{cohort_id}{query}", status_code=303)
+
+
+@post("/{cohort_id:uuid}/lookup")
+async def lookup(
+    cohort_id: FromPath[UUID],
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    """The person with this exact file number, shown on the roster with what the trainer may do (enrol, wait)."""
+
+    async def attempt() -> Response[Any]:
+        number = form.text("file_number", 20, required=True)
+        found = await find_for_enrolment(ctx, viewer.principal.actor, cohort_id, number)
+        return await _roster_page(viewer, ctx, cohort_id, candidate=found, nobody=found is None)
+
+    async def again(kept: Kept) -> Template:
+        return await _roster_page(viewer, ctx, cohort_id, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
+
+
+async def _on_roster(
+    form: Form, viewer: Viewer, ctx: ApplicationContext, cohort_id: UUID, attempt: Any
+) -> Response[Any]:
+    """Run a roster command; a refusal the trainer can understand comes back on the roster, said in French."""
+
+    async def again(kept: Kept) -> Template:
+        return await _roster_page(viewer, ctx, cohort_id, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
+
+
+@post("/{cohort_id:uuid}/enrolments")
+async def enrol(
+    cohort_id: FromPath[UUID],
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    """A seat when one is free, else the end of the waiting list (the domain decides)."""
+
+    async def attempt() -> Response[Any]:
+        enrolling = cohorts.Enrol(cohort_id, form.uuid("person_id"))
+        done = await cohorts.enrol(ctx, viewer.principal.actor, enrolling, idempotency_key=form.key(viewer))
+        if done.record_id is None:
+            return _done(cohort_id, "waiting", done.waiting_list_place)
+        return _done(cohort_id, "enrolled")
+
+    return await _on_roster(form, viewer, ctx, cohort_id, attempt)
+
+
+@post("/{cohort_id:uuid}/waiting-list")
+async def wait(
+    cohort_id: FromPath[UUID],
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    async def attempt() -> Response[Any]:
+        joining = cohorts.JoinWaitingList(cohort_id, form.uuid("person_id"))
+        done = await cohorts.join_waiting_list(ctx, viewer.principal.actor, joining, idempotency_key=form.key(viewer))
+        return _done(cohort_id, "waiting", done.place)
+
+    return await _on_roster(form, viewer, ctx, cohort_id, attempt)
+
+
+@post("/{cohort_id:uuid}/waiting-list/{person_id:uuid}/seat")
+async def seat(
+    cohort_id: FromPath[UUID],
+    person_id: FromPath[UUID],
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    async def attempt() -> Response[Any]:
+        seating = cohorts.SeatFromWaitingList(cohort_id, person_id)
+        await cohorts.seat_waiting_person(ctx, viewer.principal.actor, seating, idempotency_key=form.key(viewer))
+        return _done(cohort_id, "seated")
+
+    return await _on_roster(form, viewer, ctx, cohort_id, attempt)
+
+
+@post("/{cohort_id:uuid}/waiting-list/{person_id:uuid}/removal")
+async def unwait(
+    cohort_id: FromPath[UUID],
+    person_id: FromPath[UUID],
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    async def attempt() -> Response[Any]:
+        leaving = cohorts.LeaveWaitingList(cohort_id, person_id)
+        await cohorts.leave_waiting_list(ctx, viewer.principal.actor, leaving, idempotency_key=form.key(viewer))
+        return _done(cohort_id, "removed")
+
+    return await _on_roster(form, viewer, ctx, cohort_id, attempt)
 
 
 async def _attendance_page(
@@ -111,23 +253,49 @@ async def record_attendance(
     return await shown_again(form, viewer, attempt, again)
 
 
-@get("/{cohort_id:uuid}/records/{record_id:uuid}/digcomp")
-async def digcomp_grid(
-    cohort_id: FromPath[UUID], record_id: FromPath[UUID], viewer: NamedDependency[Viewer], saved: FromQuery[int] = 0
+def _kind_shown(grid: DigCompGrid, asked: str | None) -> AssessmentKind:
+    """The assessment asked for, else the initial one until it is made, then the final one."""
+    if asked in set(AssessmentKind):
+        return AssessmentKind(asked)
+    return AssessmentKind.FINAL if grid.assessments[AssessmentKind.INITIAL].levels else AssessmentKind.INITIAL
+
+
+async def _grid_page(
+    viewer: Viewer,
+    ctx: ApplicationContext,
+    cohort_id: UUID,
+    record_id: UUID,
+    kind: str | None,
+    saved: int = 0,
+    kept: Kept | None = None,
 ) -> Template:
-    levels = range(LOWEST_LEVEL, HIGHEST_LEVEL + 1)
+    grid = await digcomp_grid(ctx, viewer.principal.actor, cohort_id, record_id)
     return page(
         viewer,
         "training/digcomp.html",
         "digcomp.title",
-        cohort_id=cohort_id,
-        record_id=record_id,
+        grid=grid,
+        kind=_kind_shown(grid, kind),
         areas=AREAS,
         competences=COMPETENCES,
-        levels=levels,
+        levels=range(LOWEST_LEVEL, HIGHEST_LEVEL + 1),
         kinds=list(AssessmentKind),
         saved=saved,
+        kept=kept,
     )
+
+
+@get("/{cohort_id:uuid}/records/{record_id:uuid}/digcomp")
+async def digcomp_page(
+    cohort_id: FromPath[UUID],
+    record_id: FromPath[UUID],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+    kind: FromQuery[str | None] = None,
+    saved: FromQuery[int] = 0,
+) -> Template:
+    """The learner's grid, filled with what was assessed; after saving, the same grid and how many levels were saved."""
+    return await _grid_page(viewer, ctx, cohort_id, record_id, kind, saved)
 
 
 @post("/{cohort_id:uuid}/records/{record_id:uuid}/digcomp")
@@ -138,11 +306,22 @@ async def assess(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    levels = {k.removeprefix("level-"): form.integer(k, 0) for k, v in form.items() if k.startswith("level-") and v}
-    kind = form.choice("kind", AssessmentKind, "initial")
-    assessment = training.AssessDigComp(record_id, kind, training.competence_levels(levels))
-    await training.assess_digcomp(ctx, viewer.principal.actor, assessment, idempotency_key=form.key(viewer))
-    return Redirect(f"/ui/cohorts/{cohort_id}/records/{record_id}/digcomp?saved=1", status_code=303)
+    async def attempt() -> Response[Any]:
+        kind = form.choice("kind", AssessmentKind, "initial")
+        levels = {
+            k.removeprefix("level-"): form.integer(k, 0, low=LOWEST_LEVEL, high=HIGHEST_LEVEL)
+            for k, v in form.items()
+            if k.startswith("level-") and v
+        }
+        assessment = training.AssessDigComp(record_id, kind, training.competence_levels(levels))
+        await training.assess_digcomp(ctx, viewer.principal.actor, assessment, idempotency_key=form.key(viewer))
+        where = f"/ui/cohorts/{cohort_id}/records/{record_id}/digcomp?kind={kind}&saved={len(levels)}"
+        return Redirect(where, status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return await _grid_page(viewer, ctx, cohort_id, record_id, form.get("kind"), kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @post("/{cohort_id:uuid}/records/{record_id:uuid}/completion")
@@ -153,10 +332,22 @@ async def complete(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    """The learner finished the course: their certificate's reference closes the training record."""
-    completion = training.CompleteTraining(record_id, form.text("certificate_reference", NAME_LENGTH, required=True))
-    await training.complete_training(ctx, viewer.principal.actor, completion, idempotency_key=form.key(viewer))
-    return Redirect(f"/ui/cohorts/{cohort_id}", status_code=303)
+    """The learner finished the course: their certificate's reference closes the training record.
+
+    Below the centre's attendance threshold a written reason is needed: without it the roster comes
+    back with the message next to the field and what was typed.
+    """
+
+    async def attempt() -> Response[Any]:
+        completion = training.CompleteTraining(
+            record_id,
+            form.text("certificate_reference", NAME_LENGTH, required=True),
+            form.text("reason", REASON_LENGTH) or None,
+        )
+        await training.complete_training(ctx, viewer.principal.actor, completion, idempotency_key=form.key(viewer))
+        return _done(cohort_id, "completed")
+
+    return await _on_roster(form, viewer, ctx, cohort_id, attempt)
 
 
 @get("/")
@@ -171,7 +362,20 @@ ROUTES = [
     # The cohorts' pages are the trainers' (their navigation leads here); which learners, the access policy decides.
     Router(
         "/ui/cohorts",
-        route_handlers=[cohorts_page, roster_page, attendance_sheet, record_attendance, digcomp_grid, assess, complete],
+        route_handlers=[
+            cohorts_page,
+            roster_page,
+            lookup,
+            enrol,
+            wait,
+            seat,
+            unwait,
+            attendance_sheet,
+            record_attendance,
+            digcomp_page,
+            assess,
+            complete,
+        ],
         guards=pages_for(Role.TRAINER),
         include_in_schema=False,
     ),
