@@ -6,7 +6,7 @@ The queue of a session is the set of its waiting visits in check-in order
 """
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
@@ -45,6 +45,24 @@ class Help(msgspec.Struct, frozen=True):
 
 class VisitStateError(DomainError):
     """The visit is not at the step this command needs."""
+
+
+class AlreadyReferredError(VisitStateError):
+    """A visit leads to one referral at most."""
+
+
+class UnknownSiteError(InvalidValueError):
+    """Office hours are held at the centre's sites only (its settings list them)."""
+
+    def __init__(self) -> None:
+        super().__init__("site must be one of the centre's sites", field="site")
+
+
+def known_site(site: str, sites: Sequence[str]) -> str:
+    """``site`` as the centre names it: one of ``sites``, or refused (never a new, empty board)."""
+    if site not in sites:
+        raise UnknownSiteError()
+    return site
 
 
 class Visit(SuiviAggregate):
@@ -143,10 +161,14 @@ class Visit(SuiviAggregate):
         self.trigger_event(self.LeftWithoutHelp, timestamp=aware(at), noted_by=by)
 
     def note_referral(self, referral_id: UUID, at: datetime, by: UUID) -> None:
-        """Use ``domain.workflows.refer_visit``, which also makes the referral."""
-        self._ensure_status(VisitStatus.HELPED)
+        """Use ``domain.workflows.refer_visit``, which also makes the referral.
+
+        During the visit (called) or once helped: the helper refers while the person is there,
+        and may record the help afterwards.
+        """
+        self._ensure_status(VisitStatus.CALLED, VisitStatus.HELPED)
         if self.referral_id is not None:
-            raise VisitStateError(f"visit {self.id} was already referred")
+            raise AlreadyReferredError(f"visit {self.id} was already referred")
         self.trigger_event(
             self.ReferredToSocialLegal,
             timestamp=aware(at),

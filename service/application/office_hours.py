@@ -1,5 +1,8 @@
 """Office hours (permanences): check-in, call, help, and referral to the social-legal service.
 
+Sessions are held at the centre's sites (``ctx.centre.sites``, from its settings); a site
+outside that list is refused, so that a typo never opens a second, empty board.
+
 None is repeated on a conflict: a visit moves through steps, and a conflict means another
 helper took the step first (two helpers calling the same person), which they must be told.
 """
@@ -14,7 +17,7 @@ import msgspec
 
 from domain import workflows
 from domain.base import Category
-from domain.office_hours import Help, RequestCategory, Visit
+from domain.office_hours import Help, RequestCategory, Visit, known_site
 from domain.policy import Scope
 from service.application.authorisation import authorise, person_open_to, relation_to
 from service.application.context import Actor, ApplicationContext
@@ -52,14 +55,20 @@ class VisitChanged(Outcome, frozen=True):
     referral_id: UUID | None = None
 
 
+def own_site(ctx: ApplicationContext, site: str | None) -> str:
+    """Where a staff member works (their account's site), or the centre's main site (the first)."""
+    return site if site in ctx.centre.sites else ctx.centre.sites[0]
+
+
 async def check_in(
     ctx: ApplicationContext, actor: Actor, command: CheckIn, *, idempotency_key: str | None = None
 ) -> VisitChanged:
     authorise(actor, Category.OFFICE_HOURS)
+    site = known_site(command.site, ctx.centre.sites)
 
     async def decide(at: datetime) -> Decision[VisitChanged]:
         await person_open_to(ctx, actor, command.person_id)
-        visit = Visit.check_in(ctx.new_id(), command.person_id, command.session_on, command.site, at, actor.staff_id)
+        visit = Visit.check_in(ctx.new_id(), command.person_id, command.session_on, site, at, actor.staff_id)
         return Decision((visit,), VisitChanged(versions=versions_of(visit), visit_id=visit.id))
 
     return await execute(ctx, actor, command, decide, VisitChanged, idempotency_key=idempotency_key, repeatable=False)
@@ -113,7 +122,7 @@ async def record_help(
 async def refer_visit(
     ctx: ApplicationContext, actor: Actor, command: ReferVisit, *, idempotency_key: str | None = None
 ) -> VisitChanged:
-    """End the visit with a referral to the social-legal service: visit and referral in ONE append."""
+    """Refer the visitor to the social-legal service, during the visit or once helped: ONE append for both."""
     authorise(actor, Category.OFFICE_HOURS)
     authorise(actor, Category.SOCIAL_LEGAL, scope=Scope.REFERRAL_OUT_ONLY)
 

@@ -89,7 +89,9 @@ async def load_demo(ctx: ApplicationContext, accounts: StaffAccounts, now: datet
     rng = random.Random(seed)  # noqa: S311 (made-up demo data, not secrets)
     staff = {}
     for username, name, role, password in DEMO_STAFF:
-        member = await accounts.create(username, name, password, [role], now)
+        # The helper works at the main site, where the demo's visitors wait (the board opens there).
+        site = ctx.centre.sites[0] if role is Role.OFFICE_HOURS_HELPER else None
+        member = await accounts.create(username, name, password, [role], now, site=site)
         staff[username] = Actor(member.staff_id, member.roles)
     ines, sophie, karim = staff["ines"], staff["sophie"], staff["karim"]
 
@@ -173,7 +175,7 @@ async def _office_hours(
     count = 0
     for n, person_id in enumerate(visitors):
         session = today - timedelta(days=2 * (n % 3))
-        visit = await office_hours.check_in(ctx, helper, office_hours.CheckIn(person_id, session, "Liège centre"))
+        visit = await office_hours.check_in(ctx, helper, office_hours.CheckIn(person_id, session, ctx.centre.sites[0]))
         if n % 4 == 3:
             count += 1
             continue  # still waiting on the board

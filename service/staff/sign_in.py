@@ -14,6 +14,13 @@ from service.staff.sessions import NewSession, Sessions
 SessionKind = Literal["cookie", "bearer"]
 
 
+class AccountWithoutRoleError(SignInRefusedError):
+    """The password is right, but the account has no role yet (older data): nothing to open, and it says so."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self, "this account has no role yet; an admin must give it one")
+
+
 class SignedInStaff(msgspec.Struct, frozen=True):
     staff: StaffMember
     session: NewSession
@@ -29,9 +36,14 @@ async def open_session(
     *,
     wait: Callable[[float], Awaitable[Any]],
 ) -> SignedInStaff:
-    """Check the password and open a session; a refusal first waits (``wait``) longer after each failure."""
+    """Check the password and open a session; a refusal first waits (``wait``) longer after each failure.
+
+    An account without a role is told so (only once its password is right): a session would open no page.
+    """
     staff, delay = await accounts.authenticate(username, password, now)
     if staff is None:
         await wait(delay)
         raise SignInRefusedError()
+    if not staff.roles:
+        raise AccountWithoutRoleError()
     return SignedInStaff(staff, await sessions.open(staff.staff_id, kind, now))

@@ -41,7 +41,7 @@ async def scenario(ctx, social_worker, helper) -> dict[UUID, set[UUID]]:
     jean_luc = await register(ctx, helper, "Jean-Luc", "Vandermeulen", "+32 499 98 76 54")
     streams: dict[UUID, set[UUID]] = {mariam: {mariam}, jean_luc: {jean_luc}}
     for person_id in (mariam, jean_luc):
-        visit = await check_in(ctx, helper, CheckIn(person_id, date(2026, 9, 1), "Liège"))
+        visit = await check_in(ctx, helper, CheckIn(person_id, date(2026, 9, 1), "Liège centre"))
         await record_help(
             ctx, helper, RecordHelp(visit.visit_id, RequestCategory.WRITING, "scan the payslips", "scanned them", 15)
         )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from domain.case import Case, CaseDomain
-from domain.office_hours import RequestCategory, Visit
+from domain.office_hours import RequestCategory, UnknownSiteError, Visit
 from domain.referral import Referral, ReferralStatus
 from service.application.office_hours import (
     CallVisitor,
@@ -14,16 +16,18 @@ from service.application.office_hours import (
     ReferVisit,
     call_visitor,
     check_in,
+    own_site,
     record_help,
     refer_visit,
 )
 from service.application.referrals import AcceptReferral, accept_referral
+from service.application.views.visit import office_hours_visit
 from tests.application.support import register
 
 
 async def test_visit_ends_in_referral_that_opens_a_case_in_one_append(ctx, runtime, helper, social_worker):
     person_id = await register(ctx, helper, "Amina", "Diallo", "+32 470 12 34 56")
-    visit_id = (await check_in(ctx, helper, CheckIn(person_id, date(2026, 9, 1), "Liège"))).visit_id
+    visit_id = (await check_in(ctx, helper, CheckIn(person_id, date(2026, 9, 1), "Liège centre"))).visit_id
     await call_visitor(ctx, helper, CallVisitor(visit_id))
     await record_help(
         ctx,
@@ -61,3 +65,45 @@ async def test_visit_ends_in_referral_that_opens_a_case_in_one_append(ctx, runti
             case.id,
         )
     assert len(transactions) == 1
+
+
+async def test_a_helper_refers_during_the_visit_and_records_the_help_afterwards(ctx, helper) -> None:
+    person_id = await register(ctx, helper, "Moussa", "Keita")
+    visit_id = (await check_in(ctx, helper, CheckIn(person_id, date(2026, 9, 1), "Liège centre"))).visit_id
+    await call_visitor(ctx, helper, CallVisitor(visit_id))
+    referred = await refer_visit(ctx, helper, ReferVisit(visit_id, "loyer impayé, menace d'expulsion"))
+    assert referred.referral_id is not None
+    await record_help(ctx, helper, RecordHelp(visit_id, RequestCategory.WRITING, "lettre", "lettre écrite", 20))
+    visit = await ctx.repository.get(Visit, visit_id)
+    assert visit.referral_id == referred.referral_id and visit.help is not None
+
+
+async def test_a_site_outside_the_centres_list_is_refused_naming_the_site(ctx, helper) -> None:
+    person_id = await register(ctx, helper, "Awa", "Koné")
+    with pytest.raises(UnknownSiteError) as refused:
+        await check_in(ctx, helper, CheckIn(person_id, date(2026, 9, 1), "Liege centre"))
+    assert refused.value.field == "site"
+
+
+async def test_the_visit_view_names_the_person_and_is_recorded_as_an_access(ctx, helper) -> None:
+    person_id = await register(ctx, helper, "Mariam", "Ouedraogo")
+    visit_id = (await check_in(ctx, helper, CheckIn(person_id, date(2026, 9, 1), "Seraing"))).visit_id
+    shown = await office_hours_visit(ctx, helper, visit_id)
+    assert (shown.given_name, shown.family_name, shown.site, shown.status) == (
+        "Mariam",
+        "Ouedraogo",
+        "Seraing",
+        "waiting",
+    )
+    assert shown.file_number and shown.in_progress and not shown.referred
+    views = []
+    for recorded in await ctx.repository.store.read_subject(person_id):
+        if recorded.category == "access" and recorded.payload is not None:
+            event = ctx.repository.codec.decode(recorded.topic, recorded.payload, recorded.stream_id, recorded.version)
+            views.append(event.view)
+    assert views == ["office_hours_visit"]
+
+
+async def test_a_helper_works_at_their_own_site_or_the_main_one(ctx) -> None:
+    assert own_site(ctx, "Seraing") == "Seraing"
+    assert own_site(ctx, None) == own_site(ctx, "Liège") == "Liège centre"

@@ -7,7 +7,17 @@ from domain.base import Category
 from domain.case import CaseDomain
 from domain.consent import Body, ConsentRecord, Evidence, Purpose
 from domain.errors import InvalidValueError
-from domain.office_hours import Help, RequestCategory, Visit, VisitStateError, queue
+from domain.office_hours import (
+    AlreadyReferredError,
+    Help,
+    RequestCategory,
+    UnknownSiteError,
+    Visit,
+    VisitStateError,
+    VisitStatus,
+    known_site,
+    queue,
+)
 from domain.organisations import OrganisationKind
 from domain.referral import (
     ExternalReferralRefusedError,
@@ -90,14 +100,32 @@ def test_visit_ends_in_referral_to_social_legal_which_opens_a_case() -> None:
     assert case.person_id == v.person_id
 
 
-def test_visit_is_referred_only_once_and_only_after_help() -> None:
+def test_visit_is_referred_only_once_and_only_once_the_person_is_seen() -> None:
     v = visit()
     with pytest.raises(VisitStateError):
-        refer_visit(v, uuid4(), "x", AT, HELPER)
+        refer_visit(v, uuid4(), "x", AT, HELPER)  # still waiting: nobody has seen them yet
     v.record_help(HELP, AT)
     refer_visit(v, uuid4(), "housing", AT, HELPER)
-    with pytest.raises(VisitStateError):
+    with pytest.raises(AlreadyReferredError):
         refer_visit(v, uuid4(), "housing", AT, HELPER)
+
+
+def test_a_helper_refers_during_the_visit_and_records_the_help_afterwards() -> None:
+    v = visit()
+    v.call(HELPER, AT)
+    referral = refer_visit(v, uuid4(), "eviction letter received", AT, HELPER)
+    assert v.referral_id == referral.id and v.status is VisitStatus.CALLED
+    v.record_help(HELP, AT + timedelta(minutes=20))
+    assert v.status is VisitStatus.HELPED and v.referral_id == referral.id
+
+
+def test_office_hours_are_held_at_the_centres_sites_only() -> None:
+    sites = ("Liège centre", "Seraing")
+    assert known_site("Seraing", sites) == "Seraing"
+    for typed in ("Liege centre", "Liège", ""):
+        with pytest.raises(UnknownSiteError) as refused:
+            known_site(typed, sites)
+        assert refused.value.field == "site"
 
 
 def consents_for(person_id: object, given_on: date) -> ConsentRecord:

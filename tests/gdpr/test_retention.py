@@ -22,7 +22,7 @@ async def test_retention_lists_then_erases_the_people_past_their_period_and_repo
 ):
     identity_only = await register(ctx, helper, "Anna", "Only")
     visitor = await register(ctx, helper, "Bela", "Visitor")
-    await check_in(ctx, helper, CheckIn(visitor, date(2026, 9, 1), "Liège"))
+    await check_in(ctx, helper, CheckIn(visitor, date(2026, 9, 1), "Liège centre"))
     open_case_person = await register(ctx, social_worker, "Chen", "Open")
     await open_case(ctx, social_worker, OpenCase(open_case_person, CaseDomain.DEBT, social_worker.staff_id, "debt"))
     closed_case_person = await register(ctx, social_worker, "Dora", "Closed")

@@ -14,7 +14,7 @@ from service.application.context import Actor, ApplicationContext
 from service.application.referrals import AcceptReferral, accept_referral
 from tests.http.test_training_api import TODAY, enrol, key, register, roster, schedule
 
-SITE = "Liège Centre"
+SITE = "Liège centre"
 BOARD = f"/office-hours/board?session_on={TODAY}&site={SITE}"
 SECRETS = {
     "description": "SECRET-ASK eviction letter from the landlord",
@@ -105,6 +105,42 @@ async def test_retried_check_in_returns_the_same_answer_and_writes_once(staff, r
     assert first.json() == again.json()
     async with runtime_of().pool.acquire() as db:
         assert await db.fetchval("SELECT count(*) FROM events WHERE topic LIKE '%Visit.CheckedIn'") == 1
+
+
+@pytest.mark.parametrize("site", ["Liege centre", "Liège", "Nulle part"])
+async def test_a_site_outside_the_centres_list_is_a_422_naming_the_site(staff, site) -> None:
+    helper = staff["helper"]
+    person_id = await register(helper, "Awa", "Koné")
+    arrival = {"person_id": person_id, "session_on": TODAY, "site": site}
+    refused = await helper.post("/office-hours/visits", json=arrival, headers=key())
+    assert refused.status_code == 422, refused.text
+    assert [(e["field"], e["source"]) for e in refused.json()["errors"]] == [("site", "body")]
+    shown = await helper.get("/office-hours/board", params={"session_on": TODAY, "site": site})
+    assert shown.status_code == 422, shown.text
+    assert [(e["field"], e["source"]) for e in shown.json()["errors"]] == [("site", "query")]
+
+
+async def test_each_site_has_its_own_board(staff, project) -> None:
+    helper = staff["helper"]
+    at_seraing = {"person_id": await register(helper, "Lina", "Haddad"), "session_on": TODAY, "site": "Seraing"}
+    assert (await helper.post("/office-hours/visits", json=at_seraing, headers=key())).status_code == 201
+    await project()
+    seraing = await helper.get("/office-hours/board", params={"session_on": TODAY, "site": "Seraing"})
+    assert [e["family_name"] for e in seraing.json()["waiting"]] == ["Haddad"]
+    assert (await board(helper))["waiting"] == []
+
+
+async def test_a_helper_refers_during_the_visit_then_records_the_help(staff) -> None:
+    helper = staff["helper"]
+    visit_id = await check_in(helper, await register(helper, "Moussa", "Keita"))
+    assert (await helper.post(f"/office-hours/visits/{visit_id}/call")).status_code == 200
+    referred = await helper.post(f"/office-hours/visits/{visit_id}/referral", json={"reason": "Loyer impayé"})
+    assert referred.status_code == 201, referred.text
+    assert referred.json()["ids"]["referral_id"]
+    helped = await helper.post(f"/office-hours/visits/{visit_id}/help", json=HELP)
+    assert helped.status_code == 200, helped.text
+    again = await helper.post(f"/office-hours/visits/{visit_id}/referral", json={"reason": "Encore"})
+    assert again.status_code == 422 and "already referred" in again.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from domain.base import Category
+from domain.office_hours import known_site
 from projections.board import BoardLine, read_board
 from service.application.context import Actor, ApplicationContext
 from service.application.listing import PersonName, ensure_role_may_read, name_parts, names_of, open_each
@@ -41,8 +42,9 @@ async def office_hours_board(
     session_on: date | None = None,
     purpose: ReadPurpose = ReadPurpose.OFFICE_HOURS,
 ) -> BoardView:
-    """The session's board (today's by default); every visitor shown is an access."""
+    """The session's board (today's by default) at one of the centre's sites; every visitor shown is an access."""
     ensure_role_may_read(actor, Category.OFFICE_HOURS)
+    site = known_site(site, ctx.centre.sites)
     on = session_on or ctx.clock().date()
     async with ctx.pool.acquire() as db:
         found = await read_board(db, on, site)

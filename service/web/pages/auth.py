@@ -16,9 +16,19 @@ from service.http.deps import Services
 from service.http.session_cookie import forget_session_cookie, session_cookie
 from service.staff.accounts import SignInRefusedError
 from service.staff.sign_in import open_session
-from service.web.errors import NEXT_COOKIE
+from service.web.errors import NEXT_COOKIE, shown_again
 from service.web.kept import FormFieldError, FormFieldErrors, Kept
-from service.web.viewer import LANGUAGE_COOKIE, NAVIGATION, Viewer, form_of, language_of, render, safe_next
+from service.web.viewer import (
+    LANGUAGE_COOKIE,
+    NAVIGATION,
+    Form,
+    Viewer,
+    form_of,
+    language_of,
+    page,
+    render,
+    safe_next,
+)
 from service.words.catalogue import language_or_default
 
 _ONE_YEAR = 365 * 24 * 3600
@@ -82,9 +92,40 @@ async def sign_in(request: Request[Any, Any, Any], services: NamedDependency[Ser
         return _sign_in_page(request, expired=False, next_page=next_page, kept=kept, status=401)
     session = session_cookie(signed_in.session.token, secure=services.secure_cookies)
     cookies = [session, _language_cookie(language_or_default(signed_in.staff.language))]
-    response: Response[Any] = Redirect(next_page or "/ui/", status_code=303, cookies=cookies)
+    # A password the admin set is replaced first: it was told to someone else on the way.
+    target = "/ui/password" if signed_in.staff.password_temporary else next_page or "/ui/"
+    response: Response[Any] = Redirect(target, status_code=303, cookies=cookies)
     response.delete_cookie(NEXT_COOKIE, path="/ui/sign-in")
     return response
+
+
+def _password_page(viewer: Viewer, done: bool = False, kept: Kept | None = None) -> Template:
+    return page(viewer, "password.html", "password.title", done=done, kept=kept)
+
+
+@get("/ui/password", include_in_schema=False)
+async def password_page(viewer: NamedDependency[Viewer], done: FromQuery[bool] = False) -> Template:
+    """Choose one's own password (after the admin set a temporary one, or at any time)."""
+    return _password_page(viewer, done)
+
+
+@post("/ui/password", include_in_schema=False)
+async def choose_password(
+    form: NamedDependency[Form], viewer: NamedDependency[Viewer], services: NamedDependency[Services]
+) -> Response[Any]:
+    async def attempt() -> Response[Any]:
+        current, new = form.get("current_password", ""), form.get("password", "")
+        if not current:
+            raise FormFieldError("current_password", "blank")
+        if new != form.get("password_again", ""):
+            raise FormFieldError("password_again", "password_mismatch")
+        await services.accounts.choose_password(viewer.principal.staff.staff_id, current, new)
+        return Redirect("/ui/password?done=1", status_code=303)
+
+    async def again(kept: Kept) -> Template:
+        return _password_page(viewer, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @post("/ui/sign-out", include_in_schema=False)
@@ -129,4 +170,14 @@ async def root() -> Response[Any]:
     return Redirect("/ui", status_code=303)
 
 
-ROUTES = [sign_in_page, sign_in, sign_out, change_language, sign_in_language, home, root]
+ROUTES = [
+    sign_in_page,
+    sign_in,
+    password_page,
+    choose_password,
+    sign_out,
+    change_language,
+    sign_in_language,
+    home,
+    root,
+]

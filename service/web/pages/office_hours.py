@@ -1,7 +1,9 @@
 """Office-hours helper: the live board of a session (check in, call, help, done), quick registration, referral.
 
-The site (a place name) is the only thing in the URL besides ids; the board is the same
-view as the API's (``views.board``), so every visitor shown is opened through the access policy.
+The site (one of the centre's, chosen from a list) is the only thing in the URL besides ids; the
+board opens on the helper's own site. The board is the same view as the API's (``views.board``),
+so every visitor shown is opened through the access policy; the visit page reads the visit itself
+(``views.visit``), so it always shows the step just saved.
 """
 
 from __future__ import annotations
@@ -20,21 +22,27 @@ from domain.policy import Role
 from service.application import office_hours
 from service.application.context import ApplicationContext
 from service.application.people import RegisterPerson, register_person
-from service.application.views.board import BoardView, office_hours_board
+from service.application.views.board import office_hours_board
+from service.application.views.visit import VisitView, office_hours_visit
 from service.web.errors import shown_again
 from service.web.kept import Kept
 from service.web.pages.registration import details_from
-from service.web.viewer import NAME_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
-
-DEFAULT_SITE = "Liège"
+from service.web.viewer import SHORT_LENGTH, Form, Viewer, page, pages_for
 
 
-def _board_url(site: str) -> str:
-    return f"/ui/office-hours/board?site={quote(site)}"
+def _board_url(site: str, notice: str = "") -> str:
+    return f"/ui/office-hours/board?site={quote(site)}" + (f"&notice={notice}" if notice else "")
 
 
-async def _board(ctx: ApplicationContext, viewer: Viewer, site: str) -> BoardView:
-    return await office_hours_board(ctx, viewer.principal.actor, site)  # today's session
+def _visit_url(visit_id: UUID, notice: str) -> str:
+    return f"/ui/office-hours/visits/{visit_id}?notice={notice}"
+
+
+def _site(ctx: ApplicationContext, viewer: Viewer, asked: str | None) -> str:
+    """The site asked for when it is one of the centre's; otherwise the helper's own (a stale link, a bookmark)."""
+    if asked in ctx.centre.sites:
+        return str(asked)
+    return office_hours.own_site(ctx, viewer.principal.staff.site)
 
 
 async def _check_in(ctx: ApplicationContext, viewer: Viewer, person_id: UUID, site: str, key: str | None) -> None:
@@ -42,23 +50,18 @@ async def _check_in(ctx: ApplicationContext, viewer: Viewer, person_id: UUID, si
     await office_hours.check_in(ctx, viewer.principal.actor, arrival, idempotency_key=key)
 
 
-@get("/")
-async def choose_session(viewer: NamedDependency[Viewer]) -> Template:
-    return page(viewer, "office_hours/choose.html", "office_hours.title", site=DEFAULT_SITE)
-
-
 async def _board_page(
     viewer: Viewer, ctx: ApplicationContext, site: str, notice: str = "", kept: Kept | None = None
 ) -> Template:
-    board = await _board(ctx, viewer, site)
+    board = await office_hours_board(ctx, viewer.principal.actor, site)  # today's session
     return page(
         viewer,
         "office_hours/board.html",
         "board.title",
         board=board,
         site=site,
+        sites=ctx.centre.sites,
         notice=notice if notice in _NOTICES else "",
-        categories=list(RequestCategory),
         kept=kept,
     )
 
@@ -66,40 +69,41 @@ async def _board_page(
 _NOTICES = ("checked_in", "registered", "referred")
 
 
+@get("/")
+async def own_board(viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]) -> Template:
+    """The helper's own site's board (their account's site, or the main one); they can switch site there."""
+    return await _board_page(viewer, ctx, _site(ctx, viewer, None))
+
+
 @get("/board")
 async def board_page(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
-    site: FromQuery[str] = DEFAULT_SITE,
+    site: FromQuery[str | None] = None,
     notice: FromQuery[str] = "",
 ) -> Template:
-    return await _board_page(viewer, ctx, _site(site), notice)
+    return await _board_page(viewer, ctx, _site(ctx, viewer, site), notice)
 
 
 @get("/board/live")
 async def board_fragment(
-    viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext], site: FromQuery[str] = DEFAULT_SITE
+    viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext], site: FromQuery[str | None] = None
 ) -> Template:
     """The board alone, refreshed by htmx every few seconds."""
-    board = await _board(ctx, viewer, _site(site))
-    return page(viewer, "office_hours/board_live.html", "board.title", board=board, site=_site(site))
-
-
-def _site(site: str | None) -> str:
-    """The place of the session: a short name (the default when none is given)."""
-    text = (site or "").strip()
-    return text[:NAME_LENGTH] if text else DEFAULT_SITE
+    shown = _site(ctx, viewer, site)
+    board = await office_hours_board(ctx, viewer.principal.actor, shown)
+    return page(viewer, "office_hours/board_live.html", "board.title", board=board, site=shown)
 
 
 @post("/check-in")
 async def check_in(
     form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Response[Any]:
-    site = _site(form.get("site"))
+    site = _site(ctx, viewer, form.get("site"))
 
     async def attempt() -> Response[Any]:
         await _check_in(ctx, viewer, form.uuid("person_id"), site, form.key(viewer))
-        return Redirect(_board_url(site) + "&notice=checked_in", status_code=303)
+        return Redirect(_board_url(site, "checked_in"), status_code=303)
 
     async def again(kept: Kept) -> Template:
         return await _board_page(viewer, ctx, site, kept=kept)
@@ -112,14 +116,14 @@ async def quick_registration(
     form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Response[Any]:
     """Register a newcomer and check them in, in two steps of the same services."""
-    site = _site(form.get("site"))
+    site = _site(ctx, viewer, form.get("site"))
 
     async def attempt() -> Response[Any]:
         registering = RegisterPerson(details_from(form))
         key = form.key(viewer, "register")
         registered = await register_person(ctx, viewer.principal.actor, registering, idempotency_key=key)
         await _check_in(ctx, viewer, registered.person_id, site, form.key(viewer, "check-in"))
-        return Redirect(_board_url(site) + "&notice=registered", status_code=303)
+        return Redirect(_board_url(site, "registered"), status_code=303)
 
     async def again(kept: Kept) -> Template:
         return await _board_page(viewer, ctx, site, kept=kept)
@@ -134,12 +138,12 @@ async def call(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    site = _site(form.get("site"))
+    site = _site(ctx, viewer, form.get("site"))
 
     async def attempt() -> Response[Any]:
         calling = office_hours.CallVisitor(visit_id)
         await office_hours.call_visitor(ctx, viewer.principal.actor, calling, idempotency_key=form.key(viewer))
-        return Redirect(f"/ui/office-hours/visits/{visit_id}?site={quote(site)}", status_code=303)
+        return Redirect(f"/ui/office-hours/visits/{visit_id}", status_code=303)
 
     async def again(kept: Kept) -> Template:
         return await _board_page(viewer, ctx, site, kept=kept)
@@ -147,13 +151,20 @@ async def call(
     return await shown_again(form, viewer, attempt, again)
 
 
-def _visit_page(viewer: Viewer, visit_id: UUID, site: str, kept: Kept | None = None) -> Template:
+_VISIT_NOTICES = ("helped", "referred")
+
+
+async def _visit_page(
+    viewer: Viewer, ctx: ApplicationContext, visit_id: UUID, notice: str = "", kept: Kept | None = None
+) -> Template:
+    visit: VisitView = await office_hours_visit(ctx, viewer.principal.actor, visit_id)
     return page(
         viewer,
         "office_hours/visit.html",
         "visit.title",
-        visit_id=visit_id,
-        site=site,
+        visit=visit,
+        board_url=_board_url(visit.site),
+        notice=notice if notice in _VISIT_NOTICES else "",
         categories=list(RequestCategory),
         kept=kept,
     )
@@ -161,9 +172,13 @@ def _visit_page(viewer: Viewer, visit_id: UUID, site: str, kept: Kept | None = N
 
 @get("/visits/{visit_id:uuid}")
 async def visit_page(
-    visit_id: FromPath[UUID], viewer: NamedDependency[Viewer], site: FromQuery[str] = DEFAULT_SITE
+    visit_id: FromPath[UUID],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+    notice: FromQuery[str] = "",
 ) -> Template:
-    return _visit_page(viewer, visit_id, _site(site))
+    """Whose visit it is, where it stands, the help and the referral; after a step, what was saved and what next."""
+    return await _visit_page(viewer, ctx, visit_id, notice)
 
 
 @post("/visits/{visit_id:uuid}/help")
@@ -173,8 +188,6 @@ async def record_help(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    site = _site(form.get("site"))
-
     async def attempt() -> Response[Any]:
         helping = office_hours.RecordHelp(
             visit_id,
@@ -185,10 +198,10 @@ async def record_help(
             follow_up_needed=form.get("follow_up_needed") == "on",
         )
         await office_hours.record_help(ctx, viewer.principal.actor, helping, idempotency_key=form.key(viewer))
-        return Redirect(f"/ui/office-hours/visits/{visit_id}?site={quote(site)}&helped=1", status_code=303)
+        return Redirect(_visit_url(visit_id, "helped"), status_code=303)
 
     async def again(kept: Kept) -> Template:
-        return _visit_page(viewer, visit_id, site, kept)
+        return await _visit_page(viewer, ctx, visit_id, kept=kept)
 
     return await shown_again(form, viewer, attempt, again)
 
@@ -200,16 +213,15 @@ async def refer(
     viewer: NamedDependency[Viewer],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
-    """Refer the visitor to the social-legal service (the visit and the referral in one append)."""
-    site = _site(form.get("site"))
+    """Refer the visitor to the social-legal service, during the visit or after the help (one append for both)."""
 
     async def attempt() -> Response[Any]:
         referring = office_hours.ReferVisit(visit_id, form.text("reason", SHORT_LENGTH, required=True))
         await office_hours.refer_visit(ctx, viewer.principal.actor, referring, idempotency_key=form.key(viewer))
-        return Redirect(_board_url(site) + "&notice=referred", status_code=303)
+        return Redirect(_visit_url(visit_id, "referred"), status_code=303)
 
     async def again(kept: Kept) -> Template:
-        return _visit_page(viewer, visit_id, site, kept)
+        return await _visit_page(viewer, ctx, visit_id, kept=kept)
 
     return await shown_again(form, viewer, attempt, again)
 
@@ -219,7 +231,7 @@ ROUTES = [
     Router(
         "/ui/office-hours",
         route_handlers=[
-            choose_session,
+            own_board,
             board_page,
             board_fragment,
             check_in,
