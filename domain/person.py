@@ -37,6 +37,7 @@ class LegalBasis(enum.StrEnum):
 
 class ContactDetails(msgspec.Struct, frozen=True):
     phone: str | None = None
+    """E.164 (``+32470123456``) once the service has normalised it."""
     email: str | None = None
     address: str | None = None
 
@@ -52,6 +53,9 @@ class PersonDetails(msgspec.Struct, frozen=True):
     preferred_language: str | None = None
     contact: ContactDetails = ContactDetails()
     situations: tuple[Situation, ...] = ()
+    niss: str | None = None
+    """The national register number (or a bis number), 11 digits, checked by the service."""
+    needs_interpreter: bool = False
 
 
 class LegalHold(msgspec.Struct, frozen=True):
@@ -76,15 +80,36 @@ class UnknownLegalHoldError(DomainError):
     """No active legal hold has this id."""
 
 
+class MergeRefusedError(DomainError):
+    """Two records cannot be merged (the same record, one already merged, erased, restricted or held)."""
+
+
 FILE_NUMBER = re.compile(r"^\d{4}-\d{5}$")
+OLDEST_AGE_YEARS = 120
+"""A birth date further back is a typing mistake (1899 for 1989), not a person."""
 
 
-def _check_details(details: PersonDetails) -> PersonDetails:
+def check_birth_date(born: date | None, today: date) -> None:
+    """Refuse a birth date in the future or more than ``OLDEST_AGE_YEARS`` years ago."""
+    if born is None:
+        return
+    if born > today:
+        raise InvalidValueError("a birth date cannot be in the future", field="birth_date")
+    try:
+        oldest = today.replace(year=today.year - OLDEST_AGE_YEARS)
+    except ValueError:  # 29 February
+        oldest = today.replace(year=today.year - OLDEST_AGE_YEARS, day=28)
+    if born < oldest:
+        raise InvalidValueError("a birth date is at most 120 years ago", field="birth_date")
+
+
+def _check_details(details: PersonDetails, today: date) -> PersonDetails:
     required_text(details.given_name, "given name")
     required_text(details.family_name, "family name")
+    check_birth_date(details.birth_date, today)
     preferred = details.preferred_language
     if preferred and details.languages and preferred not in details.languages:
-        raise InvalidValueError("the preferred language must be a language spoken")
+        raise InvalidValueError("the preferred language must be a language spoken", field="preferred_language")
     return details
 
 
@@ -94,9 +119,15 @@ class Person(SuiviAggregate):
     def __init__(self) -> None:
         self.file_number = ""
         self.details: PersonDetails | None = None
+        self.registered_by: UUID | None = None
+        """Who registered the person: she keeps them on her caseload (the access policy asks)."""
         self.restricted = False
         self.legal_holds: tuple[LegalHold, ...] = ()
         self.erased = False
+        self.merged_into: UUID | None = None
+        """This record was merged into that one (the kept record): the person is read there."""
+        self.merged: tuple[UUID, ...] = ()
+        """The records merged into this one, which read as this one (and are erased with it)."""
 
     class Registered(SuiviAggregate.Created):
         file_number: str
@@ -106,6 +137,7 @@ class Person(SuiviAggregate):
         def apply(self, person: "Person") -> None:
             person.file_number = self.file_number
             person.details = self.details
+            person.registered_by = self.registered_by
 
     class DetailsCorrected(SuiviAggregate.Event):
         details: PersonDetails
@@ -146,6 +178,26 @@ class Person(SuiviAggregate):
         def apply(self, person: "Person") -> None:
             person.legal_holds = tuple(h for h in person.legal_holds if h.hold_id != self.hold_id)
 
+    class MergedInto(SuiviAggregate.Event):
+        """On the duplicate: from now on it reads as the kept record (its history stays its own)."""
+
+        kept_id: UUID
+        kept_file_number: str
+        merged_by: UUID
+
+        def apply(self, person: "Person") -> None:
+            person.merged_into = self.kept_id
+
+    class DuplicateMerged(SuiviAggregate.Event):
+        """On the kept record: the duplicate's history now reads as part of this one."""
+
+        duplicate_id: UUID
+        duplicate_file_number: str
+        merged_by: UUID
+
+        def apply(self, person: "Person") -> None:
+            person.merged += (self.duplicate_id,)
+
     class Erased(SuiviAggregate.Event):
         """Tombstone: tells every projection to drop its copies of the person."""
 
@@ -175,7 +227,7 @@ class Person(SuiviAggregate):
             id=person_id,
             timestamp=aware(at),
             file_number=file_number,
-            details=_check_details(details),
+            details=_check_details(details, aware(at).date()),
             registered_by=by,
         )
 
@@ -202,7 +254,7 @@ class Person(SuiviAggregate):
         self.trigger_event(
             self.DetailsCorrected,
             timestamp=aware(at),
-            details=_check_details(details),
+            details=_check_details(details, aware(at).date()),
             reason=required_text(reason, "the reason for a correction"),
             corrected_by=by,
         )
@@ -235,6 +287,36 @@ class Person(SuiviAggregate):
         if all(h.hold_id != hold_id for h in self.legal_holds):
             raise UnknownLegalHoldError(f"no active legal hold {hold_id}")
         self.trigger_event(self.LegalHoldLifted, timestamp=aware(at), hold_id=hold_id, lifted_by=by)
+
+    def merge(self, duplicate: "Person", at: datetime, by: UUID) -> None:
+        """Merge ``duplicate`` (the same person registered twice) into this record, which is kept.
+
+        Both records get an event: the duplicate reads as this one from now on, and keeps its
+        own history (its events stay under its own key); erasing this person erases it too.
+        """
+        if duplicate.id == self.id:
+            raise MergeRefusedError("a record cannot be merged into itself")
+        for record in (self, duplicate):
+            if record.erased:
+                raise MergeRefusedError(f"person {record.id} was erased")
+            if record.restricted:
+                raise MergeRefusedError(f"processing of person {record.id} is restricted (GDPR Art. 18)")
+            if record.merged_into is not None:
+                raise MergeRefusedError(f"person {record.id} was already merged into another record")
+        if duplicate.legal_holds:
+            # Its holds would otherwise stop the erasure of the kept record half-way.
+            raise MergeRefusedError(f"person {duplicate.id} has a legal hold: place it on the kept record")
+        moment = aware(at)
+        duplicate.trigger_event(
+            duplicate.MergedInto, timestamp=moment, kept_id=self.id, kept_file_number=self.file_number, merged_by=by
+        )
+        self.trigger_event(
+            self.DuplicateMerged,
+            timestamp=moment,
+            duplicate_id=duplicate.id,
+            duplicate_file_number=duplicate.file_number,
+            merged_by=by,
+        )
 
     def erase(self, at: datetime, by: UUID) -> None:
         """Art. 17. The service then destroys the person's key (crypto-shredding)."""

@@ -28,6 +28,10 @@ class BlindIndex:
     def file_number(self, file_number: str) -> bytes:
         return self._mac("file", file_number.strip())
 
+    def national_number(self, niss: str) -> bytes:
+        """``niss``: the 11 digits, as the service stores them."""
+        return self._mac("niss", niss)
+
     def pseudonym(self, value: str) -> bytes:
         """A stable keyed pseudonym, for counting distinct things without keeping them."""
         return self._mac("pseudonym", value)

@@ -1,8 +1,14 @@
-"""The directory: find a person by name, birth date or file number, through a blind index.
+"""The directory: find a person by name, birth date, file number or NISS, through a blind index.
 
 Names and details are sealed under the person's key; the index holds only keyed HMACs
 of normalised name tokens, of their trigrams (for small typing mistakes), of the birth
-date and of the file number. Possible duplicates are flagged at registration.
+date, of the file number and of the national register number (NISS). Possible duplicates
+are flagged at registration: the same NISS, the very same full name, or a similar name
+with the same birth date.
+
+Two records of one person, once merged, read as one: the duplicate's row names the kept
+record (``merged_into``), a search that finds the duplicate lists the kept record, and
+nobody is flagged as a duplicate of a record merged away.
 """
 
 from __future__ import annotations
@@ -16,9 +22,12 @@ import msgspec
 from domain.person import Person, PersonDetails
 from projections.base import ERASED, Db, Envelope, Projection, Sealer, handles
 from projections.blind_index import BlindIndex
+from projections.case_file import CaseFileEntry, read_case_file
 from projections.text import tokens, trigrams
 
 _FILE_NUMBER = re.compile(r"^\d{4}-\d{5}$")
+_NISS_WRITING = re.compile(r"[\s./-]")
+"""What people type between the digits of a NISS (85.07.30-033.28)."""
 _DETAILS = msgspec.msgpack.Encoder()
 _TRIGRAM_MATCH = 0.5  # share of the query's trigrams a name must contain to count as a match
 
@@ -70,6 +79,20 @@ class DirectoryProjection(Projection):
         )
         await self._store(db, envelope.stream_id, previous.file_number, envelope.event.details, row["registered_at"])
 
+    @handles(Person.MergedInto)
+    async def _merged(self, db: Db, envelope: Envelope) -> None:
+        duplicate, kept = envelope.stream_id, envelope.event.kept_id
+        # Records merged into the duplicate earlier now read as the kept record too.
+        await db.execute("UPDATE people SET merged_into = $2 WHERE person_id = $1 OR merged_into = $1", duplicate, kept)
+        await db.execute(
+            """UPDATE people SET possible_duplicates = ARRAY(
+                   SELECT DISTINCT d FROM unnest(array_replace(possible_duplicates, $1, $2)) AS d
+                   WHERE d <> person_id ORDER BY d)
+               WHERE $1 = ANY(possible_duplicates)""",
+            duplicate,
+            kept,
+        )
+
     @handles(Person.ProcessingRestricted)
     async def _restricted(self, db: Db, envelope: Envelope) -> None:
         await db.execute("UPDATE people SET restricted = true WHERE person_id = $1", envelope.stream_id)
@@ -117,21 +140,80 @@ class DirectoryProjection(Projection):
         return True
 
     async def _possible_duplicates(self, db: Db, details: PersonDetails, person_id: UUID) -> list[UUID]:
-        """Same birth date and a similar name, or the very same full name."""
-        names = (details.given_name, details.family_name)
-        candidates = await _name_matches(db, self._index, " ".join(names), exact=True)
-        if details.birth_date is not None:
-            born = await db.fetch(
-                "SELECT person_id FROM tokens WHERE kind = 'birth' AND token = $1",
-                self._index.birth_date(details.birth_date),
-            )
-            # Only people born that day are compared by trigrams: comparing with the whole
-            # directory would make every registration slower than the one before.
-            same_day = [r["person_id"] for r in born if r["person_id"] != person_id]
-            if same_day:
-                candidates |= await _name_matches(db, self._index, " ".join(names), exact=False, among=same_day)
-        candidates.discard(person_id)
-        return sorted(candidates)
+        return await possible_duplicates(db, self._index, details, person_id, schema="")
+
+
+async def possible_duplicates(
+    db: Db, index: BlindIndex, details: PersonDetails, person_id: UUID | None = None, *, schema: str = "rm_directory."
+) -> list[UUID]:
+    """The same NISS, the very same full name, or a similar name and the same birth date.
+
+    ``schema`` is empty inside the projection (its schema is on the search path). Records
+    merged away are never listed: the record they were merged into is.
+    """
+    tokens_table = f"{schema}tokens"
+    names = " ".join((details.given_name, details.family_name))
+    candidates = await _name_matches(db, index, names, exact=True, table=tokens_table)
+    if details.niss:
+        same = await db.fetch(
+            f"SELECT person_id FROM {tokens_table} WHERE kind = 'niss' AND token = $1",
+            index.national_number(details.niss),
+        )
+        candidates |= {r["person_id"] for r in same}
+    if details.birth_date is not None:
+        born = await db.fetch(
+            f"SELECT person_id FROM {tokens_table} WHERE kind = 'birth' AND token = $1",
+            index.birth_date(details.birth_date),
+        )
+        # Only people born that day are compared by trigrams: comparing with the whole
+        # directory would make every registration slower than the one before.
+        same_day = [r["person_id"] for r in born if r["person_id"] != person_id]
+        if same_day:
+            candidates |= await _name_matches(db, index, names, exact=False, table=tokens_table, among=same_day)
+    found = await _as_kept(db, candidates, schema)
+    found.discard(person_id)
+    return sorted(found)
+
+
+async def _as_kept(db: Db, person_ids: set[UUID], schema: str = "rm_directory.") -> set[UUID]:
+    """Each person as the record they read as: a record merged away is the one it was merged into."""
+    if not person_ids:
+        return set()
+    rows = await db.fetch(
+        f"SELECT coalesce(merged_into, person_id) AS kept FROM {schema}people WHERE person_id = ANY($1)",
+        list(person_ids),
+    )
+    return {r["kept"] for r in rows}
+
+
+async def kept_record_of(db: Db, person_id: UUID) -> UUID:
+    """The record this person reads as: the kept one if it was merged into another, else itself."""
+    kept = await db.fetchval("SELECT merged_into FROM rm_directory.people WHERE person_id = $1", person_id)
+    return person_id if kept is None else UUID(str(kept))
+
+
+async def merged_records(db: Db, person_id: UUID) -> list[UUID]:
+    """The records merged into this one (directly or through another merged record), oldest first."""
+    rows = await db.fetch(
+        "SELECT person_id FROM rm_directory.people WHERE merged_into = $1 ORDER BY registered_at", person_id
+    )
+    return [r["person_id"] for r in rows]
+
+
+async def records_read_as_one(db: Db, person_id: UUID) -> list[UUID]:
+    """Every record of this person: the kept one first, then those merged into it."""
+    kept = await kept_record_of(db, person_id)
+    return [kept, *await merged_records(db, kept)]
+
+
+async def case_file_as_one(
+    db: Db, sealer: Sealer, person_id: UUID, categories: frozenset[str] | None = None
+) -> list[CaseFileEntry]:
+    """The timeline of every record of the person (merged ones too), oldest first; each read with its own key."""
+    entries: list[CaseFileEntry] = []
+    for record in await records_read_as_one(db, person_id):
+        entries += await read_case_file(db, sealer, record, categories)
+    return sorted(entries, key=lambda entry: entry.position)
 
 
 def _index_entries(index: BlindIndex, file_number: str, details: PersonDetails) -> list[tuple[str, bytes]]:
@@ -141,6 +223,8 @@ def _index_entries(index: BlindIndex, file_number: str, details: PersonDetails) 
     entries += [("tri", token) for token in index.trigram_tokens(*names)]
     if details.birth_date is not None:
         entries.append(("birth", index.birth_date(details.birth_date)))
+    if details.niss:
+        entries.append(("niss", index.national_number(details.niss)))
     return entries
 
 
@@ -183,10 +267,19 @@ async def _name_matches(
 
 
 async def search(db: Db, sealer: Sealer, index: BlindIndex, query: str, *, limit: int = 20) -> list[Listing]:
-    """People whose file number, birth date (YYYY-MM-DD) or name matches ``query``."""
+    """People whose file number, NISS, birth date (YYYY-MM-DD) or name matches ``query``.
+
+    A record merged into another is found as the record it was merged into (listed once).
+    """
     text = query.strip()
     person_ids: set[UUID]
-    if _FILE_NUMBER.match(text):
+    niss = _NISS_WRITING.sub("", text)
+    if len(niss) == 11 and niss.isdigit():
+        rows = await db.fetch(
+            "SELECT person_id FROM rm_directory.tokens WHERE kind = 'niss' AND token = $1", index.national_number(niss)
+        )
+        person_ids = {r["person_id"] for r in rows}
+    elif _FILE_NUMBER.match(text):
         rows = await db.fetch(
             "SELECT person_id FROM rm_directory.tokens WHERE kind = 'file' AND token = $1", index.file_number(text)
         )
@@ -200,7 +293,7 @@ async def search(db: Db, sealer: Sealer, index: BlindIndex, query: str, *, limit
     else:
         exact = await _name_matches(db, index, text, exact=True, table="rm_directory.tokens")
         person_ids = exact or await _name_matches(db, index, text, exact=False, table="rm_directory.tokens")
-    return await listings(db, sealer, sorted(person_ids), limit=limit)
+    return await listings(db, sealer, sorted(await _as_kept(db, person_ids)), limit=limit)
 
 
 async def listings(db: Db, sealer: Sealer, person_ids: list[UUID], *, limit: int = 20) -> list[Listing]:

@@ -12,6 +12,7 @@ DPO. An erased person's views all answer 410 Gone, naming the erasure receipt.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
@@ -21,7 +22,8 @@ from domain.base import Category
 from domain.consent import ConsentRecord, Purpose
 from domain.policy import Grant, Relation, Role, Scope, access
 from projections.caseload import caseload_of
-from projections.roster import learner_of_trainer
+from projections.directory import records_read_as_one
+from projections.roster import enrolling_with_trainer, learner_of_trainer
 from service.application.authorisation import consents_of
 from service.application.context import Actor, ApplicationContext
 from service.application.errors import NotAuthorisedError
@@ -60,11 +62,19 @@ async def open_for_reading(
     *,
     needs: Category = Category.IDENTITY,
     break_glass_reason: str | None = None,
+    enrolling_in: UUID | None = None,
+    view_shown: Callable[[dict[Category, Grant]], str] | None = None,
 ) -> ReadGrant:
-    """Authorise one view of one person (``needs`` must be readable) and record the access."""
+    """Authorise one view of one person (``needs`` must be readable) and record the access.
+
+    ``enrolling_in`` names the cohort a trainer is about to enrol the person in (she found them
+    by file number): the person is then hers to read if she trains that cohort.
+    ``view_shown`` names the view by what the grants let it show (a card that shows a trainer
+    only the course details is recorded as such), instead of ``view``.
+    """
     consents = await consents_of(ctx, person_id)
     now = ctx.clock()
-    relation = await _relation(ctx, actor, person_id, consents, now.date(), break_glass_reason)
+    relation = await _relation(ctx, actor, person_id, consents, now.date(), break_glass_reason, enrolling_in)
     grants = access(actor.roles, relation)
     if not any(grants[needs].allows_read(scope) for scope in Scope if scope is not Scope.EXPORT_ONLY):
         raise NotAuthorisedError(needs, action="read")
@@ -74,7 +84,7 @@ async def open_for_reading(
         uuid4(),
         person_id,
         actor.staff_id,
-        view,
+        view if view_shown is None else view_shown(grants),
         str(purpose),
         basis,
         now,
@@ -92,15 +102,20 @@ async def _relation(
     consents: ConsentRecord,
     today: date,
     break_glass_reason: str | None,
+    enrolling_in: UUID | None = None,
 ) -> Relation:
     roles = actor.roles
     staff_id = actor.staff_id
     async with ctx.pool.acquire() as db:
-        in_caseload = Role.SOCIAL_WORKER in roles and await caseload_of(db, staff_id, person_id)
-        in_cohort = Role.TRAINER in roles and await learner_of_trainer(db, staff_id, person_id)
+        # Two records merged into one are one person: a case or a seat on either one counts.
+        records = await records_read_as_one(db, person_id)
+        in_caseload = Role.SOCIAL_WORKER in roles and any([await caseload_of(db, staff_id, r, today) for r in records])
+        in_cohort = Role.TRAINER in roles and any([await learner_of_trainer(db, staff_id, r) for r in records])
+        enrolling = Role.TRAINER in roles and await enrolling_with_trainer(db, staff_id, person_id, enrolling_in)
     return Relation(
         in_own_caseload=in_caseload,
         in_own_cohort=in_cohort,
+        enrolling_in_own_cohort=enrolling,
         break_glass_reason=None if in_caseload else break_glass_reason,
         shares_training_with_social_legal=consents.allows(Purpose.SHARE_TRAINING_WITH_SOCIAL_LEGAL, today),
         shares_office_hours_with_trainers=consents.allows(Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS, today),
@@ -116,6 +131,8 @@ def _basis(relation: Relation, consents: ConsentRecord, today: date, break_glass
         parts.append("caseload")
     if relation.in_own_cohort:
         parts.append("cohort")
+    if relation.enrolling_in_own_cohort:
+        parts.append("enrolling")
     for purpose in (Purpose.SHARE_TRAINING_WITH_SOCIAL_LEGAL, Purpose.SHARE_OFFICE_HOURS_WITH_TRAINERS):
         consent = consents.basis_for(purpose, today)
         if consent is not None:

@@ -92,6 +92,8 @@ async def export_person(
     assert person is not None
     export.restricted = person.restricted
     export.legal_holds = list(person.legal_holds)
+    export.merged_into = person.merged_into
+    export.merged_records = list(person.merged)
     export.unreadable_events = unreadable
     named = {str(e.facts.get("cohort_id")) for e in export.training} | {
         str(e.record_id) for e in export.training if e.record == "Cohort"

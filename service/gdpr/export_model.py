@@ -15,9 +15,10 @@ from uuid import UUID
 
 import msgspec
 
-from domain.access import AccessRecord
+from domain.access import AccessRecord, AccessReview
 from domain.base import SuiviAggregate
 from domain.case import Case
+from domain.certificate import Certificate
 from domain.cohort import Cohort
 from domain.consent import ConsentRecord
 from domain.office_hours import Visit
@@ -32,6 +33,8 @@ SCHEMA_VERSION = 1
 
 class Section(enum.StrEnum):
     IDENTITY = "identity"
+    MERGES = "merges"
+    """Two records of the person merged into one (on each record: which other file it was)."""
     CONSENTS = "consents"
     TRAINING = "training"
     OFFICE_HOURS = "office_hours"
@@ -56,6 +59,7 @@ LEFT_OUT: dict[type, str] = {
     Cohort.TrainerAssigned: "about the cohort's staff, not about the person",
     Cohort.TrainerUnassigned: "about the cohort's staff, not about the person",
     Cohort.CapacityChanged: "about the cohort's size, not about the person",
+    AccessReview.Reviewed: "the DPO's review of a staff member's access, not about the person (the access is exported)",
 }
 
 SECTIONS: dict[type, Section] = {
@@ -65,8 +69,11 @@ SECTIONS: dict[type, Section] = {
     Person.RestrictionLifted: Section.GDPR,
     Person.LegalHoldPlaced: Section.GDPR,
     Person.LegalHoldLifted: Section.GDPR,
+    Person.MergedInto: Section.MERGES,
+    Person.DuplicateMerged: Section.MERGES,
     **_all(ConsentRecord, Section.CONSENTS),
     **_all(TrainingRecord, Section.TRAINING),
+    **_all(Certificate, Section.TRAINING),
     Cohort.SeatReserved: Section.TRAINING,
     Cohort.SeatReleased: Section.TRAINING,
     Cohort.Waitlisted: Section.TRAINING,
@@ -134,6 +141,11 @@ class SubjectExport(msgspec.Struct, kw_only=True):
     restricted: bool
     legal_holds: list[LegalHold]
     identity: list[IdentityVersion] = msgspec.field(default_factory=list)
+    merges: list[ExportEntry] = msgspec.field(default_factory=list)
+    merged_into: UUID | None = None
+    """This record was merged into that one (the kept record), which holds the rest of the person's history."""
+    merged_records: list[UUID] = msgspec.field(default_factory=list)
+    """The records merged into this one: their own exports hold their history."""
     consents: list[ExportEntry] = msgspec.field(default_factory=list)
     training: list[ExportEntry] = msgspec.field(default_factory=list)
     cohorts: list[CohortInfo] = msgspec.field(default_factory=list)

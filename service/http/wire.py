@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
 import msgspec
@@ -11,6 +11,9 @@ from litestar import Response
 ShortText = Annotated[str, msgspec.Meta(min_length=1, max_length=280)]
 LongText = Annotated[str, msgspec.Meta(min_length=1, max_length=10_000)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Flag = Literal[True, False]
+"""A yes/no field. Not ``bool``: bodies are converted leniently (query strings need it), which would take
+``0`` or ``"yes"`` for a bool, while a literal takes only ``true`` or ``false``."""
 
 
 class Request(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

@@ -11,9 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
+from stdnum.be import nn
 
 CENTRE_TIME_ZONE = ZoneInfo("Europe/Brussels")
 """Times are shown in the centre's time zone (Liège), whatever the server's."""
@@ -62,3 +64,22 @@ def language(code: str, locale: Locale) -> str:
     """The language's name in the reader's language (``ar`` -> arabe); an unknown code as it was typed."""
     name: str | None = locale.languages.get(code.lower())
     return name or code
+
+
+def niss(compact: str) -> str:
+    """The national register number as it is printed on the identity card: 85.07.30-033.28."""
+    return str(nn.format(compact)) if len(compact) == 11 and compact.isdigit() else compact
+
+
+def phone(e164: str) -> str:
+    """A Belgian number as a Belgian dials it (0470 12 34 56); any other with its country code (+33 6 12 34 56 78)."""
+    try:
+        parsed = phonenumbers.parse(e164, "BE")
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 32
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return str(phonenumbers.format_number(parsed, style))

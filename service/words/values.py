@@ -22,6 +22,7 @@ import msgspec
 
 from domain.base import Category
 from domain.case_values import CaseDomain, CaseOutcome, DocumentKind
+from domain.certificate import CertificateKind, DocumentLanguage
 from domain.consent import Evidence, Purpose
 from domain.office_hours import RequestCategory, VisitStatus
 from domain.organisations import OrganisationKind
@@ -30,6 +31,7 @@ from domain.policy import Role, Scope
 from domain.referral import ReferralSource, ReferralStatus
 from domain.rights import IdentityCheck, ObjectionDecision, RequestStatus, Right
 from domain.training import AssessmentKind, AttendanceStatus, RecordStatus
+from service.words import formatting
 
 if TYPE_CHECKING:
     from service.words.translator import Translator
@@ -57,6 +59,8 @@ ENUM_KINDS: dict[type[enum.Enum], str] = {
     RequestStatus: "request_status",
     ObjectionDecision: "objection",
     OrganisationKind: "organisation",
+    CertificateKind: "certificate_kind",
+    DocumentLanguage: "document_language",
 }
 """Each enumeration of ``domain/`` and the catalogue prefix of its words (``purpose.contact_sms``)."""
 
@@ -77,14 +81,21 @@ NOT_SHOWN: frozenset[str] = frozenset(
         "source_id",
         "cohort_id",
         "hold_id",
+        "access_id",
         "consent_record_id",
         "given_version",
+        # the other record of a merge: the sentence names it by its file number
+        "kept_id",
+        "duplicate_id",
     }
 )
 """Fields never shown as such."""
 
 STAFF_FIELDS: frozenset[str] = frozenset({"social_worker_id", "helper_id", "trainer_id", "trainer_ids"})
 """Fields that name staff members other than the one who acted: shown by display name."""
+
+WRITTEN: dict[str, Callable[[str], str]] = {"niss": formatting.niss, "phone": formatting.phone}
+"""Values stored in one form (11 digits, E.164) and read as people write them (85.07.30-033.28, 0470 12 34 56)."""
 
 ACTOR_FIELDS: frozenset[str] = frozenset({"author_id", "staff_id"})
 """Fields that name who acted (with every ``*_by``): the sentence says it, the details do not repeat it."""
@@ -163,6 +174,8 @@ class Fields:
             return t.number(Decimal(str(raw)))
         if kind is UUID:
             return None  # an identifier that names no staff member: never shown
+        if field in WRITTEN:
+            return WRITTEN[field](str(raw))
         return str(raw)
 
 

@@ -8,6 +8,7 @@ from domain.errors import DomainError, InvalidValueError, NaiveTimestampError
 from domain.person import (
     LegalBasis,
     LegalHoldError,
+    MergeRefusedError,
     Person,
     PersonDetails,
     PersonErasedError,
@@ -130,3 +131,55 @@ def test_person_replays_from_its_events() -> None:
     assert isinstance(copy, Person)
     assert copy.restricted
     assert copy.details == DETAILS
+
+
+# ---- registration as a Belgian centre needs it, and merging two records of one person ----
+
+
+def test_a_birth_date_in_the_future_or_more_than_120_years_ago_is_refused_naming_the_field() -> None:
+    for born in (date(2026, 3, 3), date(1906, 3, 1)):
+        with pytest.raises(InvalidValueError) as refused:
+            Person.register(uuid4(), "2026-00042", PersonDetails("Amina", "Diallo", birth_date=born), AT, STAFF)
+        assert refused.value.field == "birth_date"
+    for born in (date(2026, 3, 2), date(1906, 3, 2)):  # today, and exactly 120 years ago
+        Person.register(uuid4(), "2026-00042", PersonDetails("Amina", "Diallo", birth_date=born), AT, STAFF)
+    person = registered()
+    with pytest.raises(InvalidValueError):
+        person.correct_details(PersonDetails("Amina", "Diallo", birth_date=date(2027, 1, 1)), "typo", AT, STAFF)
+
+
+def test_a_merge_is_an_event_on_both_records() -> None:
+    kept, duplicate = registered(), Person.register(uuid4(), "2026-00043", DETAILS, AT, STAFF)
+    kept.collect_events(), duplicate.collect_events()
+    kept.merge(duplicate, AT, STAFF)
+    (on_kept,) = kept.collect_events()
+    (on_duplicate,) = duplicate.collect_events()
+    assert isinstance(on_kept, Person.DuplicateMerged) and on_kept.duplicate_id == duplicate.id
+    assert on_kept.duplicate_file_number == "2026-00043" and on_kept.merged_by == STAFF
+    assert isinstance(on_duplicate, Person.MergedInto) and on_duplicate.kept_id == kept.id
+    assert on_duplicate.kept_file_number == "2026-00042"
+    assert kept.merged == (duplicate.id,) and duplicate.merged_into == kept.id
+
+
+def test_a_merge_is_refused_for_one_record_a_merged_record_a_held_or_restricted_or_erased_one() -> None:
+    kept = registered()
+    with pytest.raises(MergeRefusedError):
+        kept.merge(kept, AT, STAFF)
+    duplicate = registered()
+    kept.merge(duplicate, AT, STAFF)
+    with pytest.raises(MergeRefusedError):
+        registered().merge(duplicate, AT, STAFF)  # already merged into another
+    with pytest.raises(MergeRefusedError):
+        duplicate.merge(registered(), AT, STAFF)  # a record merged away keeps nothing new
+    held = registered()
+    held.place_legal_hold(uuid4(), LegalBasis.LEGAL_CLAIMS, "appeal", AT, DPO)
+    with pytest.raises(MergeRefusedError):
+        kept.merge(held, AT, STAFF)
+    restricted = registered()
+    restricted.restrict_processing("accuracy contested", AT, DPO)
+    with pytest.raises(MergeRefusedError):
+        kept.merge(restricted, AT, STAFF)
+    erased = registered()
+    erased.erase(AT, DPO)
+    with pytest.raises(MergeRefusedError):
+        kept.merge(erased, AT, STAFF)

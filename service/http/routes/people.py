@@ -1,4 +1,4 @@
-"""People: registration, search through the blind index, the person's card, corrections, consent.
+"""People: registration, search through the blind index, the person's card, corrections, merges, consent.
 
 No role guard: who may register, search, read or correct whom is the access policy's to
 decide, person by person (a trainer reads their learners' cards, the DPO corrects details).
@@ -20,14 +20,21 @@ from domain.organisations import OrganisationKind
 from domain.person import ContactDetails, PersonDetails, Situation
 from service.application.consent import GiveConsent, WithdrawConsent, give_consent, withdraw_consent
 from service.application.context import Actor, ApplicationContext
-from service.application.people import CorrectDetails, RegisterPerson, correct_details, register_person
+from service.application.people import (
+    CorrectDetails,
+    MergePeople,
+    RegisterPerson,
+    correct_details,
+    merge_people,
+    register_person,
+)
 from service.application.reading import ReadPurpose
 from service.application.views import people as views
 from service.application.views.people import PersonCard
 from service.http.deps import Command
 from service.http.headers import IfMatch
 from service.http.openapi import area
-from service.http.wire import Changed, Name, Request, ShortText, changed
+from service.http.wire import Changed, Flag, Name, Request, ShortText, changed
 
 
 class Contact(Request, frozen=True):
@@ -45,6 +52,9 @@ class Details(Request, frozen=True):
     preferred_language: Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}$")] | None = None
     contact: Contact = Contact()
     situations: list[Situation] = []
+    niss: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    """The national register number (or a bis number), with or without its dots and dash."""
+    needs_interpreter: Flag = False
 
     def to_domain(self) -> PersonDetails:
         return PersonDetails(
@@ -56,12 +66,20 @@ class Details(Request, frozen=True):
             preferred_language=self.preferred_language,
             contact=ContactDetails(self.contact.phone, self.contact.email, self.contact.address),
             situations=tuple(self.situations),
+            niss=self.niss,
+            needs_interpreter=self.needs_interpreter,
         )
 
 
 class Correction(Request, frozen=True):
     details: Details
     reason: ShortText
+
+
+class Merge(Request, frozen=True):
+    """The record to merge into the one in the path (which is kept): the same person, registered twice."""
+
+    duplicate_id: UUID
 
 
 class SearchQuery(Request, frozen=True):
@@ -127,6 +145,16 @@ async def correct(
     return changed(outcome, etag_of=person_id)
 
 
+@post("/{person_id:uuid}/merges", status_code=200, tags=["people"])
+async def merge(
+    person_id: FromPath[UUID], data: JSONBody[Merge], command: NamedDependency[Command]
+) -> Response[Changed]:
+    """Merge ``duplicate_id`` into this person (social workers): both records then read as this one."""
+    merging = MergePeople(kept_id=person_id, duplicate_id=data.duplicate_id)
+    outcome = await merge_people(command.ctx, command.actor, merging, idempotency_key=command.idempotency_key)
+    return changed(outcome, etag_of=person_id)
+
+
 @post("/{person_id:uuid}/consents", tags=["consent"])
 async def give(
     person_id: FromPath[UUID], data: JSONBody[ConsentGiven], command: NamedDependency[Command]
@@ -158,7 +186,7 @@ async def withdraw(
 ROUTES = [
     Router(
         "/people",
-        route_handlers=[register, search_people, person_card, correct, give, withdraw],
+        route_handlers=[register, search_people, person_card, correct, merge, give, withdraw],
         opt=area(people=True, restricted=True),
     )
 ]
