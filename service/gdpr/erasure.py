@@ -4,8 +4,9 @@ The order makes every crash recoverable:
 
 1. the domain decides first (``Person.erase``): a legal hold refuses, naming the hold and its
    basis, before anything is written;
-2. the person's key is destroyed and the ledger row written, in one transaction
-   (``KeyStore.erase``): from here on their events are unreadable;
+2. the person's access records are copied, pseudonymously, into the access log kept after
+   erasure (``kept_access_log``), and the person's key is destroyed and the ledger row
+   written, in one transaction (``KeyStore.erase``): from here on their events are unreadable;
 3. the tombstone is appended; it is non-personal and needs no key;
 4. the read models are purged, a checkpoint of the log is signed, the receipt is signed and
    stored, and the erasure is appended to the ledger file.
@@ -14,8 +15,8 @@ If the process stops after step 2, running the erasure again (or ``suivi restore
 finishes steps 3 and 4: it finds the ledger row, appends any missing tombstone and issues the
 receipt. Erasing an erased person returns the receipt already issued.
 
-The DPO's doors confirm first: the API with the person's file number
-(``erase_confirmed``), the page with a code typed twice.
+The DPO's doors confirm first, with the person's file number, which the DPO reads on the
+page (``erase_confirmed``); the command line erases by id.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import msgspec
 
 from domain.errors import InvalidValueError
 from domain.person import LegalBasis, LegalHoldError, Person
+from projections.directory import merged_records
+from service.application import kept_access_log
 from service.application.context import Actor, ApplicationContext
 from service.gdpr import purge
 from service.gdpr.guard import require_dpo
@@ -71,7 +74,7 @@ class ConfirmationMismatchError(InvalidValueError):
     """The file number typed to confirm an erasure is not the person's."""
 
     def __init__(self) -> None:
-        super().__init__("does not match the person's file number; nothing was erased")
+        super().__init__("does not match the person's file number; nothing was erased", field="confirm_file_number")
 
 
 class Erasure(msgspec.Struct, frozen=True):
@@ -121,9 +124,16 @@ async def erase(ctx: ApplicationContext, actor: Actor, person_id: UUID, tools: E
         if person.legal_holds:
             raise ErasureRefusedError(person_id, holds_of(person))
         person.erase(at, actor.staff_id)  # the domain's own check, and nothing is saved from it
+        kept = await kept_access_log.copies_of(ctx, person_id)
         async with ctx.pool.acquire() as db, db.transaction():
+            await kept.write(db)  # with the key's destruction, or not at all
             key_destroyed = await ctx.keys.erase(person_id, at, db)
-    return await finish_erasure(ctx, person_id, at, actor.staff_id, tools, key_destroyed=key_destroyed)
+    async with ctx.pool.acquire() as db:  # the records merged into this person are the same person
+        merged = await merged_records(db, person_id)
+    receipt = await finish_erasure(ctx, person_id, at, actor.staff_id, tools, key_destroyed=key_destroyed)
+    for record in merged:
+        await erase(ctx, actor, record, tools)  # each with its own key, tombstone and receipt
+    return receipt
 
 
 async def erase_confirmed(

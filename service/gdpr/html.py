@@ -1,4 +1,4 @@
-"""The printable documents: the person's export ("Vos données chez nous") and the record of processing.
+"""The printable documents: the person's export ("Vos données chez nous"), the record of processing, erasure receipts.
 
 Both are Jinja templates (``service/gdpr/templates/``) that speak through the same vocabulary as
 the pages (``service.words``): every event is a sentence, every value a word, every date as the
@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from domain.person import PersonDetails
 from service.gdpr.export_model import Section, SubjectExport
 from service.gdpr.guard import SYSTEM_DPO_ID
+from service.gdpr.receipts import ErasureReceipt, encode
 from service.gdpr.register import RecordOfProcessing
 from service.words.catalogue import language_or_default
 from service.words.events import Happening
@@ -65,3 +66,21 @@ def register_html(register: RecordOfProcessing, language: str = "fr") -> str:
     t = Translator(language_or_default(language))
     page = _environment().get_template("register.html")
     return page.render(t=t, title=t("processing.title"), record=t.record(register), generated_at=register.generated_at)
+
+
+def receipt_html(receipt: ErasureReceipt, language: str = "fr", *, staff: Mapping[UUID, str] | None = None) -> str:
+    """An erasure receipt to print and file: what was done, when and by whom, then the signed facts to verify it.
+
+    The receipt holds no personal data (the person is erased): the signed JSON is printed whole,
+    so that the paper copy can be checked with ``suivi receipt verify``.
+    """
+    t = Translator(language_or_default(language))
+    names = {SYSTEM_DPO_ID: t("role.dpo"), **(staff or {})}
+    page = _environment().get_template("receipt.html")
+    return page.render(
+        t=t,
+        title=t("receipt.title"),
+        receipt=receipt,
+        erased_by=names.get(receipt.erased_by, t("event.who.unknown")),
+        document=encode(receipt).decode(),
+    )

@@ -17,8 +17,12 @@ import msgspec
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from domain.base import Category
+from service.application.context import Actor, ApplicationContext
+from service.application.listing import ensure_role_may_read
 from service.gdpr.tools import ErasureSigner
 from service.storage.database import Connection
+from service.storage.erasures import is_erased
 
 RECEIPT_FORMAT = "suivi.erasure-receipt"
 
@@ -93,3 +97,11 @@ async def receipt_for(pool: asyncpg.Pool, person_id: UUID) -> ErasureReceipt | N
     async with pool.acquire() as connection:
         document = await connection.fetchval("SELECT document FROM erasure_receipts WHERE person_id = $1", person_id)
     return None if document is None else msgspec.json.decode(document, type=ErasureReceipt)
+
+
+async def erasure_receipt(ctx: ApplicationContext, actor: Actor, person_id: UUID) -> ErasureReceipt | None:
+    """The signed receipt of an erased person (DPO); None while the person is not erased."""
+    ensure_role_may_read(actor, Category.GDPR)
+    if not await is_erased(ctx.pool, person_id):
+        return None
+    return await receipt_for(ctx.pool, person_id)

@@ -7,7 +7,8 @@ rows, but not the file. The check, run by ``suivi restore-check`` and at every `
 1. puts back the ledger rows and receipts the file has and the database lacks;
 2. writes to the file the rows the database has and the file lacks (a crash between the
    commit and the file write, or a file lost on its own);
-3. destroys every key the ledger names (a restored key of an erased person);
+3. keeps the access log of a person whose key the backup brought back, pseudonymously (as the
+   erasure did: ``kept_access_log``), then destroys every key the ledger names;
 4. appends any missing tombstone, purges the read models and issues missing receipts.
 """
 
@@ -18,6 +19,7 @@ from uuid import UUID
 import msgspec
 
 from domain.person import Person
+from service.application import kept_access_log
 from service.application.context import ApplicationContext
 from service.gdpr import purge
 from service.gdpr.erasure import finish_erasure
@@ -78,6 +80,7 @@ async def restore_check(ctx: ApplicationContext, tools: ErasureTools) -> Restore
     ]
     tools.ledger.append(missing)
     report.file_entries_added = len(missing)
+    await _keep_access_logs_of_restored_keys(ctx)
     report.keys_destroyed = await ctx.keys.reapply_erasure_ledger()
     erased = [row["subject_id"] for row in ledger]
     async with ctx.pool.acquire() as db:
@@ -87,6 +90,16 @@ async def restore_check(ctx: ApplicationContext, tools: ErasureTools) -> Restore
         await finish_erasure(ctx, person_id, ctx.clock(), SYSTEM_DPO_ID, tools, key_destroyed=False)
         report.erasures_finished += 1
     return report
+
+
+async def _keep_access_logs_of_restored_keys(ctx: ApplicationContext) -> None:
+    """A backup older than an erasure lacks the access log kept at that erasure: keep it again, before the key goes."""
+    async with ctx.pool.acquire() as db:
+        restored = await db.fetch("SELECT subject_id FROM subject_keys JOIN erasure_ledger USING (subject_id)")
+    for row in restored:
+        copies = await kept_access_log.copies_of(ctx, row["subject_id"])
+        async with ctx.pool.acquire() as db:
+            await copies.write(db)
 
 
 async def _unfinished(db: Connection, erased: list[UUID], tombstone: str) -> list[UUID]:

@@ -217,13 +217,20 @@ async def test_an_error_page_is_in_the_layout_with_the_navigation_and_in_french(
     assert "not found" not in missing.text.lower() and "no Person" not in missing.text
 
 
-async def test_the_dpo_opening_a_person_by_file_number_name_or_nothing_is_told_what_to_type(pages) -> None:
+async def test_the_dpo_finding_a_person_with_too_little_is_told_what_to_type(pages) -> None:
     dpo = pages["dpo"]
-    for typed in ("2026-00001", "Awa Traoré", ""):
-        answer = await dpo.post("/ui/dpo/open", data={"person_id": typed})
-        assert answer.status_code == 400, typed
-        assert "Saisissez l'identifiant de la personne" in _page(answer) and 'id="error-person_id"' in answer.text
-        assert f'value="{typed}"' in answer.text and "<nav" in answer.text
+    for typed, field, told in (
+        ({"name": "Awa Traoré"}, "birth_date", "un nom seul ne suffit pas"),
+        ({"file_number": "Awa Traoré"}, "file_number", "Un numéro de dossier s'écrit comme 2026-00042"),
+        ({"birth_date": "31/02/1990"}, "birth_date", ""),
+        ({}, "file_number", "ou bien le nom et la date de naissance"),
+    ):
+        answer = await dpo.post("/ui/dpo/find", data={"file_number": "", "name": "", "birth_date": "", **typed})
+        assert answer.status_code in (400, 422), typed
+        assert told in _page(answer) and f'id="error-{field}"' in answer.text and "<nav" in answer.text
+        assert all(f'value="{value}"' in answer.text for value in typed.values())
+    nobody = await dpo.post("/ui/dpo/find", data={"file_number": "2026-99999", "name": "", "birth_date": ""})
+    assert nobody.status_code == 200 and "Aucune personne ne correspond" in _page(nobody)
 
 
 async def test_an_english_reader_gets_english_messages(pages) -> None:

@@ -25,12 +25,13 @@ from service.application.context import Actor, ApplicationContext
 from service.gdpr.erasure import ConfirmationMismatchError, ErasurePlan, erase_confirmed, plan_erasure
 from service.gdpr.export import export_person
 from service.gdpr.export_model import SubjectExport
-from service.gdpr.html import export_html
-from service.gdpr.receipts import ErasureReceipt
+from service.gdpr.html import export_html, receipt_html
+from service.gdpr.receipts import ErasureReceipt, erasure_receipt
 from service.http.deps import Command, Services
 from service.http.guards import requires
 from service.http.openapi import area
 from service.http.wire import Request
+from service.storage.repository import AggregateNotFoundError
 
 
 class Language(enum.StrEnum):
@@ -96,10 +97,36 @@ async def erasure(
     return Response(erased.receipt, status_code=200 if erased.repeated else 201)
 
 
+@get("/{person_id:uuid}/erasure-receipt")
+async def receipt(
+    person_id: FromPath[UUID], ctx: NamedDependency[ApplicationContext], actor: NamedDependency[Actor]
+) -> ErasureReceipt:
+    """The signed receipt of an erased person (404 while the person is not erased)."""
+    return await _receipt(ctx, actor, person_id)
+
+
+@get("/{person_id:uuid}/erasure-receipt.html", media_type=MediaType.HTML)
+async def receipt_document(
+    person_id: FromPath[UUID],
+    ctx: NamedDependency[ApplicationContext],
+    actor: NamedDependency[Actor],
+    language: FromQuery[Language] = Language.FR,
+) -> str:
+    """The same receipt as a printable document (French, or English on request)."""
+    return receipt_html(await _receipt(ctx, actor, person_id), language=str(language))
+
+
+async def _receipt(ctx: ApplicationContext, actor: Actor, person_id: UUID) -> ErasureReceipt:
+    found = await erasure_receipt(ctx, actor, person_id)
+    if found is None:
+        raise AggregateNotFoundError("ErasureReceipt", person_id)
+    return found
+
+
 ROUTES = [
     Router(
         "/dpo/people",
-        route_handlers=[export, export_document, erasure_plan, erasure],
+        route_handlers=[export, export_document, erasure_plan, erasure, receipt, receipt_document],
         guards=[requires(Role.DPO)],
         tags=["dpo"],
         opt=area(people=True),

@@ -1,8 +1,9 @@
-"""DPO: rights requests with their deadlines, a person's page (export, holds, restriction), access logs, register.
+"""DPO: rights requests, finding the person, their page (by name), access logs, break-glass reviews, register.
 
 The DPO's actions call ``service/gdpr`` and ``service/application/gdpr`` directly, as the
-DPO's JSON endpoints do; the access log and the person's holds are read through the
-application's views (``service/application/views``).
+DPO's JSON endpoints do; the person, the access log and the break-glass accesses are read
+through the application's views (``service/application/views``). The DPO finds a person by
+file number, or by name and birth date, in a posted form: never a name in an address.
 """
 
 from __future__ import annotations
@@ -23,9 +24,17 @@ from domain.rights import IdentityCheck, Right
 from service.application import gdpr as person_gdpr
 from service.application.context import ApplicationContext
 from service.application.views import access_log
-from service.application.views.dpo import file_numbers, legal_holds
+from service.application.views.break_glass import break_glass_accesses
+from service.application.views.dpo import (
+    FoundPerson,
+    PersonLookup,
+    file_numbers,
+    find_for_rights_request,
+    person_for_rights_request,
+)
 from service.gdpr.export import export_person
 from service.gdpr.html import export_html
+from service.gdpr.receipts import erasure_receipt
 from service.gdpr.register import record_of_processing
 from service.gdpr.requests import (
     AnswerRequest,
@@ -39,16 +48,23 @@ from service.gdpr.requests import (
 from service.gdpr.retention import run_retention
 from service.http.deps import Services
 from service.web.errors import shown_again
-from service.web.kept import Kept
-from service.web.viewer import LONG_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
+from service.web.kept import SECRET_FIELDS, Kept
+from service.web.viewer import LONG_LENGTH, NAME_LENGTH, SHORT_LENGTH, Form, Viewer, page, pages_for
 
 
 async def _requests_page(
-    viewer: Viewer, services: Services, ctx: ApplicationContext, done: str = "", kept: Kept | None = None
+    viewer: Viewer,
+    ctx: ApplicationContext,
+    done: str = "",
+    kept: Kept | None = None,
+    people: list[FoundPerson] | None = None,
 ) -> Template:
-    found = await list_requests(ctx, viewer.principal.actor)
-    staff = await access_log.staff_names(ctx, viewer.principal.actor)
-    numbers = await file_numbers(ctx, viewer.principal.actor, [r.person_id for r in found])
+    """The requests, and the look-up of a person (``people``: what it found, None before any look-up)."""
+    actor = viewer.principal.actor
+    found = await list_requests(ctx, actor)
+    staff = await access_log.staff_names(ctx, actor)
+    numbers = await file_numbers(ctx, actor, [r.person_id for r in found])
+    unreviewed = await break_glass_accesses(ctx, actor, unreviewed_only=True)
     return page(
         viewer,
         "dpo/requests.html",
@@ -56,29 +72,27 @@ async def _requests_page(
         requests=found,
         numbers=numbers,
         staff=staff,
-        rights=list(Right),
-        checks=list(IdentityCheck),
-        today=services.clock().date(),
+        people=people,
+        unreviewed=len(unreviewed),
         done=done if done in _DONE else "",
         kept=kept,
     )
 
 
-_DONE = ("received", "answer", "extension", "hold", "restriction", "lift-hold", "lift-restriction")
+_DONE = ("received", "answer", "extension", "hold", "restriction", "lift-hold", "lift-restriction", "reviewed")
 
 
 @get("/", include_in_schema=False)
 async def requests(
     viewer: NamedDependency[Viewer],
-    services: NamedDependency[Services],
     ctx: NamedDependency[ApplicationContext],
     done: FromQuery[str] = "",
 ) -> Template:
-    return await _requests_page(viewer, services, ctx, done)
+    return await _requests_page(viewer, ctx, done)
 
 
 def _on_the_requests(
-    form: Form, viewer: Viewer, services: Services, ctx: ApplicationContext, command: Callable[[], Awaitable[str]]
+    form: Form, viewer: Viewer, ctx: ApplicationContext, command: Callable[[], Awaitable[str]]
 ) -> Awaitable[Response[Any]]:
     """A form of the requests page: then where ``command`` says, or the page again with the form kept."""
 
@@ -86,21 +100,40 @@ def _on_the_requests(
         return Redirect(await command(), status_code=303)
 
     async def again(kept: Kept) -> Template:
-        return await _requests_page(viewer, services, ctx, kept=kept)
+        return await _requests_page(viewer, ctx, kept=kept)
 
     return shown_again(form, viewer, attempt, again)
 
 
+@post("/find", include_in_schema=False)
+async def find(
+    form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
+) -> Response[Any]:
+    """The person a rights request is about, by file number, or by name and birth date (both)."""
+
+    async def attempt() -> Response[Any]:
+        lookup = PersonLookup(
+            file_number=form.text("file_number", 20),
+            name=form.text("name", NAME_LENGTH * 2),
+            birth_date=form.optional_day("birth_date"),
+        )
+        people = await find_for_rights_request(ctx, viewer.principal.actor, lookup)
+        typed = Kept(viewer.language, "/ui/dpo/find", {k: v for k, v in form.items() if k not in SECRET_FIELDS})
+        return await _requests_page(viewer, ctx, kept=typed, people=people)
+
+    async def again(kept: Kept) -> Template:
+        return await _requests_page(viewer, ctx, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
+
+
 @post("/requests", include_in_schema=False)
 async def receive(
-    form: NamedDependency[Form],
-    viewer: NamedDependency[Viewer],
-    services: NamedDependency[Services],
-    ctx: NamedDependency[ApplicationContext],
+    form: NamedDependency[Form], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Response[Any]:
-    """A rights request received (the person named by id); its deadline is one month later."""
+    """A rights request received, from the person's page; its deadline is one month later."""
 
-    async def command() -> str:
+    async def attempt() -> Response[Any]:
         receiving = ReceiveRequest(
             person_id=form.uuid("person_id"),
             right=form.choice("right", Right),
@@ -110,9 +143,16 @@ async def receive(
             details=form.text("details", 2000),
         )
         await receive_request(ctx, viewer.principal.actor, receiving, idempotency_key=form.key(viewer))
-        return "/ui/dpo?done=received"
+        return Redirect("/ui/dpo?done=received", status_code=303)
 
-    return await _on_the_requests(form, viewer, services, ctx, command)
+    async def again(kept: Kept) -> Template:
+        try:
+            person_id = UUID(form.get("person_id", ""))
+        except ValueError:
+            return await _requests_page(viewer, ctx, kept=kept)
+        return await _person_page(viewer, ctx, person_id, kept=kept)
+
+    return await shown_again(form, viewer, attempt, again)
 
 
 @post("/requests/{request_id:uuid}/{action:str}", include_in_schema=False)
@@ -121,7 +161,6 @@ async def request_action(
     action: FromPath[str],
     form: NamedDependency[Form],
     viewer: NamedDependency[Viewer],
-    services: NamedDependency[Services],
     ctx: NamedDependency[ApplicationContext],
 ) -> Response[Any]:
     """Answering a request, or extending its deadline by one or two months with a reason (Art. 12(3))."""
@@ -140,37 +179,27 @@ async def request_action(
             return "/ui/dpo"
         return f"/ui/dpo?done={action}"
 
-    return await _on_the_requests(form, viewer, services, ctx, command)
-
-
-@post("/open", include_in_schema=False)
-async def open_person(
-    form: NamedDependency[Form],
-    viewer: NamedDependency[Viewer],
-    services: NamedDependency[Services],
-    ctx: NamedDependency[ApplicationContext],
-) -> Response[Any]:
-    """The person is named by id in a form (never by name in a URL)."""
-
-    async def command() -> str:
-        return f"/ui/dpo/people/{form.uuid('person_id')}"
-
-    return await _on_the_requests(form, viewer, services, ctx, command)
+    return await _on_the_requests(form, viewer, ctx, command)
 
 
 async def _person_page(
     viewer: Viewer, ctx: ApplicationContext, person_id: UUID, done: str = "", kept: Kept | None = None
 ) -> Template:
-    holds = await legal_holds(ctx, viewer.principal.actor, person_id)
-    numbers = await file_numbers(ctx, viewer.principal.actor, [person_id])
+    """The person by name, file number and birth date, with the restriction and the legal holds; or their receipt."""
+    actor = viewer.principal.actor
+    receipt = await erasure_receipt(ctx, actor, person_id)
+    if receipt is not None:
+        return page(viewer, "dpo/erased.html", "dpo.erased_title", person_id=person_id, receipt=receipt)
+    person = await person_for_rights_request(ctx, actor, person_id)
     return page(
         viewer,
         "dpo/person.html",
         "dpo.person",
-        person_id=person_id,
-        file_number=numbers.get(person_id),
+        person=person,
         bases=list(LegalBasis),
-        holds=holds,
+        rights=list(Right),
+        checks=list(IdentityCheck),
+        today=ctx.clock().date(),
         done=done if done in _DONE else "",
         kept=kept,
     )
@@ -244,24 +273,79 @@ async def person_action(
 async def person_log(
     person_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Template:
+    """Who read the person's file, grouped by staff member, view and day; the person named by file number."""
     entries = await access_log.person_access_log(ctx, viewer.principal.actor, person_id, limit=500)
-    return await _access_log_page(viewer, ctx, entries)
+    numbers = await file_numbers(ctx, viewer.principal.actor, [person_id])
+    heading = {"file_number": numbers.get(person_id), "person_id": person_id}
+    return await _access_log_page(viewer, ctx, entries, about_person=heading)
 
 
 @get("/staff/{staff_id:uuid}/access-log", include_in_schema=False)
 async def staff_log(
     staff_id: FromPath[UUID], viewer: NamedDependency[Viewer], ctx: NamedDependency[ApplicationContext]
 ) -> Template:
+    """Whose files a staff member read, grouped by view and day, people since erased included (pseudonymously)."""
     entries = await access_log.staff_access_log(ctx, viewer.principal.actor, staff_id, limit=500)
-    return await _access_log_page(viewer, ctx, entries)
+    return await _access_log_page(viewer, ctx, entries, about_staff=staff_id)
 
 
 async def _access_log_page(
-    viewer: Viewer, ctx: ApplicationContext, entries: list[access_log.AccessLogEntry]
+    viewer: Viewer,
+    ctx: ApplicationContext,
+    entries: list[access_log.AccessLogEntry],
+    *,
+    about_person: dict[str, Any] | None = None,
+    about_staff: UUID | None = None,
 ) -> Template:
-    """The entries with each reader named (the DPO knows the staff; beneficiaries stay ids)."""
+    """The entries grouped for reading, each group's entries one click away; readers named (the DPO knows the staff)."""
     names = {s.staff_id: s.display_name for s in await access_log.staff_names(ctx, viewer.principal.actor)}
-    return page(viewer, "dpo/access_log.html", "dpo.access_log", entries=entries, names=names)
+    return page(
+        viewer,
+        "dpo/access_log.html",
+        "dpo.access_log",
+        groups=access_log.grouped(entries),
+        entries=entries,
+        names=names,
+        about_person=about_person,
+        about_staff=names.get(about_staff) if about_staff else None,
+    )
+
+
+@get("/break-glass", include_in_schema=False)
+async def break_glass(
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+    filter: FromQuery[str] = "",
+    done: FromQuery[str] = "",
+) -> Template:
+    """Every break-glass access, newest first, with its reason; ``filter=unreviewed``: those not yet reviewed."""
+    actor = viewer.principal.actor
+    unreviewed = filter == "unreviewed"
+    accesses = await break_glass_accesses(ctx, actor, unreviewed_only=unreviewed)
+    names = {s.staff_id: s.display_name for s in await access_log.staff_names(ctx, actor)}
+    return page(
+        viewer,
+        "dpo/break_glass.html",
+        "dpo.break_glass",
+        accesses=accesses,
+        names=names,
+        unreviewed=unreviewed,
+        done=done == "reviewed",
+    )
+
+
+@post("/break-glass/{access_id:uuid}/review", include_in_schema=False)
+async def review(
+    access_id: FromPath[UUID],
+    form: NamedDependency[Form],
+    viewer: NamedDependency[Viewer],
+    ctx: NamedDependency[ApplicationContext],
+) -> Response[Any]:
+    """Mark one access reviewed, then back to the list as it was filtered."""
+    command = person_gdpr.ReviewBreakGlass(access_id)
+    await person_gdpr.review_break_glass(ctx, viewer.principal.actor, command, idempotency_key=form.key(viewer))
+    back = "&filter=unreviewed" if form.get("filter") == "unreviewed" else ""
+    return Redirect(f"/ui/dpo/break-glass?done=reviewed{back}", status_code=303)
 
 
 @get("/record", include_in_schema=False)
@@ -285,15 +369,17 @@ ROUTES = [
         "/ui/dpo",
         route_handlers=[
             requests,
+            find,
             receive,
             request_action,
-            open_person,
             person,
             export_json,
             export_printable,
             person_action,
             person_log,
             staff_log,
+            break_glass,
+            review,
             record,
             retention,
         ],
