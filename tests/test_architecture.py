@@ -43,6 +43,9 @@ ALLOWED: dict[str, Callable[[str], bool]] = {
     "service/application": _refuses(*DOORS, "service.gdpr"),
     "service/gdpr": _refuses(*DOORS),
     "service/words": _refuses(*DOORS),
+    "service/printing": _refuses(
+        *DOORS, "service.application", "service.gdpr", "service.readmodels", "service.staff", "projections"
+    ),
     "service/http": _refuses("service.web", "service.cli"),
     "service/web": _refuses("service.http.routes", "service.cli"),
     "service/cli": lambda module: True,

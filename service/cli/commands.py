@@ -18,6 +18,7 @@ import asyncpg
 from domain.policy import Role
 from service.app import Gdpr, create_app
 from service.application.context import ApplicationContext
+from service.cli import certificates as certificate_commands
 from service.cli import gdpr as gdpr_commands
 from service.cli.demo import DEMO_STAFF, load_demo
 from service.gdpr.retention import RetentionPolicy
@@ -92,6 +93,8 @@ async def run(arguments: argparse.Namespace, settings: Settings) -> int:
         return await _with_url(settings, partial(_worker_command, settings))
     if arguments.command == "projections":
         return await _with_url(settings, partial(_projections_command, settings, arguments))
+    if arguments.command in certificate_commands.COMMANDS:
+        return await certificate_commands.run(arguments, settings)
     if arguments.command in gdpr_commands.COMMANDS:
         return await gdpr_commands.run(arguments, settings)
     if arguments.command == "keys" and arguments.keys_command == "rotate":

@@ -12,6 +12,7 @@ from pathlib import Path
 import asyncpg
 
 from domain.policy import Role
+from service.cli import certificates as certificate_commands
 from service.cli import commands
 from service.cli import gdpr as gdpr_commands
 from service.settings import Settings, SettingsError
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     rotate = keys_sub.add_parser("rotate", help="re-wrap every data key under a new master key")
     rotate.add_argument("--new-key-file", type=Path, help="where to write the new key (default: the key file in use)")
     gdpr_commands.add_parsers(sub)
+    certificate_commands.add_parsers(sub)
     return parser
 
 

@@ -17,6 +17,7 @@ import msgspec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from service.printing.signing import CertificateSigner
 from service.settings import Settings
 from service.storage.keys.master_key import MasterKey
 
@@ -27,11 +28,14 @@ RECEIPT_KEY_PURPOSE = b"suivi erasure receipt signing"
 class ErasureSigner:
     receipt_key: Ed25519PrivateKey
     checkpoint_key: Ed25519PrivateKey
+    certificates: CertificateSigner
+    """The learners' certificates' key (its own HKDF purpose): carried here, the one signer the service is given."""
 
     @classmethod
     def from_master_key(cls, master: MasterKey) -> ErasureSigner:
         receipt_key = Ed25519PrivateKey.from_private_bytes(master.derive(RECEIPT_KEY_PURPOSE))
-        return cls(receipt_key=receipt_key, checkpoint_key=master.signing_key())
+        certificates = CertificateSigner.from_master_key(master)
+        return cls(receipt_key=receipt_key, checkpoint_key=master.signing_key(), certificates=certificates)
 
     @property
     def public_key_hex(self) -> str:

@@ -8,6 +8,7 @@ from projections.blind_index import BlindIndex
 from projections.board import BoardProjection
 from projections.case_file import CaseFileProjection
 from projections.caseload import CaseloadProjection
+from projections.certificates import CertificateRegisterProjection
 from projections.directory import DirectoryProjection
 from projections.roster import RosterProjection
 from projections.statistics import StatisticsProjection
@@ -24,6 +25,7 @@ PROJECTION_CLASSES: tuple[type[Projection], ...] = (
     TrainingHistoryProjection,
     AccessLogProjection,
     StatisticsProjection,
+    CertificateRegisterProjection,
 )
 PROJECTION_SCHEMAS = {p.name: p.schema for p in PROJECTION_CLASSES}
 """Each projection's name and schema, for status and readiness (no keys needed)."""
@@ -47,4 +49,5 @@ async def all_projections(keys: KeyStore) -> list[Projection]:
         TrainingHistoryProjection(),
         AccessLogProjection(sealer),
         StatisticsProjection(index),
+        CertificateRegisterProjection(),
     ]

@@ -18,7 +18,19 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from service.web.errors import ERROR_HANDLERS
-from service.web.pages import admin, auth, dpo, dpo_erasure, office_hours, people, registration, social, training
+from service.web.pages import (
+    admin,
+    auth,
+    dpo,
+    dpo_erasure,
+    office_hours,
+    people,
+    printouts,
+    registration,
+    social,
+    statistics,
+    training,
+)
 from service.web.viewer import VIEWER
 
 HERE = Path(__file__).parent
@@ -26,7 +38,8 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
 PAGES = [*auth.ROUTES, *social.ROUTES, *registration.ROUTES, *people.ROUTES, *training.ROUTES, *office_hours.ROUTES]
-PAGES += [*dpo.ROUTES, *dpo_erasure.ROUTES, *admin.ROUTES]
+PAGES += [*dpo.ROUTES, *dpo_erasure.ROUTES, *admin.ROUTES, *printouts.ROUTES]
+PAGES += statistics.ROUTES
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

@@ -14,6 +14,7 @@ from service.http.routes import (
     case_notes,
     caseload,
     cases,
+    certificates,
     cohorts,
     dpo,
     dpo_erasure,
@@ -22,6 +23,7 @@ from service.http.routes import (
     office_hours,
     operations,
     people,
+    printouts,
     referrals,
     roster,
     staff,
@@ -39,6 +41,7 @@ ALL_ROUTES += [
     *access_log.ROUTES,
     *statistics.ROUTES,
 ]
+ALL_ROUTES += [*printouts.ROUTES, *certificates.ROUTES]
 ALL_ROUTES += [*dpo_requests.ROUTES, *dpo_erasure.ROUTES, *dpo_people.ROUTES, *dpo.ROUTES]
 
 
