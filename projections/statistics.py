@@ -4,7 +4,9 @@ No person id is kept. Distinct people are counted through keyed pseudonyms; when
 person is erased their pseudonyms turn into a plain count, so the figures do not move.
 Facts that wait for a second event (an initial and a final DigComp level, a referral's
 destination before its outcome) wait under a keyed item id and are dropped once used.
-Reports handed out are frozen in ``statistics_reports`` and never recomputed.
+People are also counted per group (a service, the learners of a DigComp area) through
+``members``, so that a gain or a rate is published only for enough people. These figures
+are raw: what is published goes through small-cell suppression (``service.application.reports``).
 """
 
 from __future__ import annotations
@@ -25,24 +27,50 @@ from domain.training import AttendanceStatus, TrainingRecord
 from projections.base import ERASED, Db, Envelope, Projection, handles
 from projections.blind_index import BlindIndex
 
-SMALL_CELL = 5  # nationality counts below this are suppressed: too few people to stay anonymous
 _SERVICE_EVENTS = (Visit.CheckedIn, TrainingRecord.AttendanceRecorded, Case.Opened, Case.NoteAdded, Referral.Made)
+_SERVICE_OF: dict[type, str] = {
+    Visit.CheckedIn: "office_hours",
+    TrainingRecord.AttendanceRecorded: "training",
+    Case.Opened: "social_legal",
+    Case.NoteAdded: "social_legal",
+    Referral.Made: "social_legal",
+}
+"""The service each event counts a person in (people served per service)."""
+
+
+class Month(msgspec.Struct, frozen=True):
+    """One month's figures, for the monthly lines."""
+
+    period: date
+    people_served: int
+    new_people: int
+    office_hours_requests: int
+    referrals_made: int
 
 
 class Statistics(msgspec.Struct, frozen=True):
+    """The raw figures of a run of months: never published as they are (see ``service.application.reports``).
+
+    Counts of people are of distinct people over the whole run; the other counts are of
+    records (attendances, requests, referrals).
+    """
+
     period_from: date
     period_to: date
     people_served: int
+    people_per_service: dict[str, int]
     new_people: int
     nationalities: dict[str, int]
-    nationalities_suppressed: int
+    attendance: dict[str, int]
+    learners: int
     training_hours: Decimal
-    attendance_rate: float | None
-    completion_rate: float | None
+    training_outcomes: dict[str, int]
+    digcomp_learners: dict[str, int]
     digcomp_gain_per_area: dict[str, float]
     office_hours_requests: dict[str, int]
     referrals_made: dict[str, int]
-    referral_outcomes: dict[str, int]
+    referral_outcomes: dict[str, dict[str, int]]
+    months: list[Month]
 
 
 class StatisticsProjection(Projection):
@@ -73,11 +101,11 @@ class StatisticsProjection(Projection):
     @handles(*_SERVICE_EVENTS)
     async def _served(self, db: Db, envelope: Envelope) -> None:
         if envelope.subject_id is not None:
+            period, pseudonym = _period(envelope.recorded_at), self._pseudonym(envelope.subject_id)
             await db.execute(
-                "INSERT INTO served (period, pseudonym) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                _period(envelope.recorded_at),
-                self._pseudonym(envelope.subject_id),
+                "INSERT INTO served (period, pseudonym) VALUES ($1, $2) ON CONFLICT DO NOTHING", period, pseudonym
             )
+            await _member(db, period, f"service:{_SERVICE_OF[type(envelope.event)]}", pseudonym)
         if isinstance(envelope.event, TrainingRecord.AttendanceRecorded):
             await self._attendance(db, envelope)
         elif isinstance(envelope.event, Referral.Made):
@@ -114,6 +142,8 @@ class StatisticsProjection(Projection):
             period = _period(envelope.recorded_at)
             self._add(period, "digcomp_gain_sum", area, Decimal(facts["final"] - facts["initial"]))
             self._add(period, "digcomp_gain_count", area)
+            # Gains are published per area only for enough learners, not enough competences.
+            await _member(db, period, f"digcomp:{area}", self._pseudonym(envelope.subject_id))
             await db.execute("DELETE FROM open_items WHERE item = $1", item)
         else:
             await _keep_item(db, item, self._pseudonym(envelope.subject_id), facts)
@@ -145,6 +175,9 @@ class StatisticsProjection(Projection):
         rows = await db.fetch("DELETE FROM served WHERE pseudonym = $1 RETURNING period", pseudonym)
         for row in rows:
             self._add(row["period"], "people_served_erased")
+        groups = await db.fetch("DELETE FROM members WHERE pseudonym = $1 RETURNING period, grp", pseudonym)
+        for row in groups:
+            self._add(row["period"], "members_erased", row["grp"])
         await db.execute("DELETE FROM open_items WHERE pseudonym = $1", pseudonym)
 
     def _pseudonym(self, person_id: UUID) -> bytes:
@@ -154,60 +187,93 @@ class StatisticsProjection(Projection):
 async def read_statistics(db: Db, period_from: date, period_to: date) -> Statistics:
     """Figures for the months from ``period_from`` to ``period_to`` (first days of months)."""
     rows = await db.fetch(
-        """SELECT metric, dimension, sum(value) AS value FROM rm_statistics.counters
-           WHERE period BETWEEN $1 AND $2 GROUP BY metric, dimension""",
+        """SELECT period, metric, dimension, value FROM rm_statistics.counters
+           WHERE period BETWEEN $1 AND $2""",
         period_from,
         period_to,
     )
     counters: dict[str, dict[str, Decimal]] = {}
+    monthly: dict[tuple[date, str], Decimal] = {}
     for row in rows:
-        counters.setdefault(row["metric"], {})[row["dimension"]] = row["value"]
+        metric = counters.setdefault(row["metric"], {})
+        metric[row["dimension"]] = metric.get(row["dimension"], Decimal(0)) + row["value"]
+        key = (row["period"], row["metric"])
+        monthly[key] = monthly.get(key, Decimal(0)) + row["value"]
     served = await db.fetchval(
         "SELECT count(DISTINCT pseudonym) FROM rm_statistics.served WHERE period BETWEEN $1 AND $2",
         period_from,
         period_to,
     )
-    nationalities = {k: int(v) for k, v in counters.get("nationality", {}).items()}
-    attendance = counters.get("attendance", {})
-    attended = attendance.get("present", Decimal(0)) + attendance.get("late", Decimal(0))
-    outcomes = counters.get("training_outcome", {})
-    finished = sum(outcomes.values(), Decimal(0))
+    served_monthly = {
+        row["period"]: int(row["people"])
+        for row in await db.fetch(
+            """SELECT period, count(*) AS people FROM rm_statistics.served
+               WHERE period BETWEEN $1 AND $2 GROUP BY period""",
+            period_from,
+            period_to,
+        )
+    }
+    members = {
+        row["grp"]: int(row["people"])
+        for row in await db.fetch(
+            """SELECT grp, count(DISTINCT pseudonym) AS people FROM rm_statistics.members
+               WHERE period BETWEEN $1 AND $2 GROUP BY grp""",
+            period_from,
+            period_to,
+        )
+    }
+    for group, erased in counters.get("members_erased", {}).items():
+        members[group] = members.get(group, 0) + int(erased)
+
+    def counts(metric: str) -> dict[str, int]:
+        return {k: int(v) for k, v in sorted(counters.get(metric, {}).items())}
+
+    def grouped(prefix: str) -> dict[str, int]:
+        return {k.removeprefix(prefix): v for k, v in sorted(members.items()) if k.startswith(prefix)}
+
+    def in_month(period: date, metric: str) -> int:
+        return int(monthly.get((period, metric), 0))
+
     gains, pairs = counters.get("digcomp_gain_sum", {}), counters.get("digcomp_gain_count", {})
+    outcomes: dict[str, dict[str, int]] = {}
+    for dimension, value in counters.get("referral_outcome", {}).items():
+        destination, _, outcome = dimension.rpartition(":")
+        outcomes.setdefault(destination or "unknown", {})[outcome] = int(value)
     return Statistics(
         period_from=period_from,
         period_to=period_to,
         people_served=int(served) + int(counters.get("people_served_erased", {}).get("", 0)),
+        people_per_service=grouped("service:"),
         new_people=int(counters.get("new_people", {}).get("", 0)),
-        nationalities={k: v for k, v in sorted(nationalities.items()) if v >= SMALL_CELL},
-        nationalities_suppressed=sum(v for v in nationalities.values() if v < SMALL_CELL),
+        nationalities=counts("nationality"),
+        attendance=counts("attendance"),
+        learners=members.get("service:training", 0),
         training_hours=counters.get("training_hours", {}).get("", Decimal(0)),
-        attendance_rate=float(attended / sum(attendance.values())) if attendance else None,
-        completion_rate=float(outcomes.get("completed", 0) / finished) if finished else None,
+        training_outcomes=counts("training_outcome"),
+        digcomp_learners=grouped("digcomp:"),
         digcomp_gain_per_area={area: float(gains[area] / pairs[area]) for area in sorted(pairs) if pairs[area]},
-        office_hours_requests={k: int(v) for k, v in sorted(counters.get("office_hours_request", {}).items())},
-        referrals_made={k: int(v) for k, v in sorted(counters.get("referrals_made", {}).items())},
-        referral_outcomes={k: int(v) for k, v in sorted(counters.get("referral_outcome", {}).items())},
+        office_hours_requests=counts("office_hours_request"),
+        referrals_made=counts("referrals_made"),
+        referral_outcomes={k: dict(sorted(v.items())) for k, v in sorted(outcomes.items())},
+        months=[
+            Month(
+                period=period,
+                people_served=served_monthly.get(period, 0) + in_month(period, "people_served_erased"),
+                new_people=in_month(period, "new_people"),
+                office_hours_requests=in_month(period, "office_hours_request"),
+                referrals_made=in_month(period, "referrals_made"),
+            )
+            for period in _months(period_from, period_to)
+        ],
     )
 
 
-async def issue_report(db: Db, report_id: UUID, period_from: date, period_to: date, at: datetime) -> Statistics:
-    """Freeze the figures as handed out: later erasures or rebuilds never change them."""
-    figures = await read_statistics(db, period_from, period_to)
-    await db.execute(
-        """INSERT INTO statistics_reports (report_id, period_from, period_to, issued_at, body)
-           VALUES ($1, $2, $3, $4, $5::jsonb)""",
-        report_id,
-        period_from,
-        period_to,
-        at,
-        msgspec.json.encode(figures).decode(),
-    )
-    return figures
-
-
-async def issued_report(db: Db, report_id: UUID) -> Statistics | None:
-    body = await db.fetchval("SELECT body::text FROM statistics_reports WHERE report_id = $1", report_id)
-    return None if body is None else msgspec.json.decode(body, type=Statistics)
+def _months(first: date, last: date) -> list[date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
 
 
 def _period(at: datetime) -> date:
@@ -217,6 +283,16 @@ def _period(at: datetime) -> date:
 async def _open_item(db: Db, item: bytes) -> dict[str, Any]:
     facts = await db.fetchval("SELECT facts FROM open_items WHERE item = $1", item)
     return {} if facts is None else dict(msgspec.msgpack.decode(facts))
+
+
+async def _member(db: Db, period: date, group: str, pseudonym: bytes) -> None:
+    """Counts a person once per group and month (distinct learners of an area, people of a service)."""
+    await db.execute(
+        "INSERT INTO members (period, grp, pseudonym) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        period,
+        group,
+        pseudonym,
+    )
 
 
 async def _keep_item(db: Db, item: bytes, pseudonym: bytes, facts: dict[str, Any]) -> None:
