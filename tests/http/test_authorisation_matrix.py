@@ -27,6 +27,10 @@ SOCIAL_LEGAL_TEXT = [
     "Titre de séjour à renouveler",
 ]
 PERSON_NAMES = ["Amina", "Diallo"]
+CONTACT = {"phone": "+32 470 12 34 56", "email": "amina.diallo@example.org", "address": "Rue Saint-Gilles 12"}
+NISS = "85073003328"
+BEYOND_COURSE_DETAILS = [CONTACT["email"], CONTACT["address"], NISS, "85.07.30-033.28", "external_referral", "CPAS"]
+"""What a trainer never reads of her own learner: address, email, national register number, a non-training consent."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ ENDPOINTS = [
         },
     ),
     Endpoint("PATCH", "/staff/{staff}", frozenset({ADMIN}), body({"language": "en"})),
+    # Too short on purpose: the admin's answer is a 422, so the account's sessions go on for the other calls.
+    Endpoint("POST", "/staff/{staff}/password", frozenset({ADMIN}), body({"password": "short"})),
+    Endpoint("POST", "/staff/{staff}/unlock", frozenset({ADMIN})),
     Endpoint(
         "POST", "/people", frozenset({SW, OSW, HELPER, DPO}), body({"given_name": "Kofi", "family_name": "Mensah"})
     ),
@@ -80,6 +87,8 @@ ENDPOINTS = [
         frozenset({SW, OSW, HELPER, DPO}),
         body({"details": {"given_name": "Amina", "family_name": "Diallo"}, "reason": "spelling"}),
     ),
+    # Merging two records of one person: social workers only (the second call finds them merged: 422).
+    Endpoint("POST", "/people/{person}/merges", frozenset({SW, OSW}), lambda ids: {"duplicate_id": ids["other"]}),
     Endpoint("GET", "/people/{person}/file", frozenset({SW, OSW, HELPER, TRAINER})),
     Endpoint(
         "POST",
@@ -97,6 +106,16 @@ ENDPOINTS = [
     Endpoint("GET", "/cohorts/mine", EVERY_ROLE),  # counts only; empty for anyone who trains no cohort
     Endpoint("GET", "/cohorts/{cohort}/roster", frozenset({TRAINER, HELPER})),
     Endpoint("POST", "/cohorts/{cohort}/enrolments", frozenset({TRAINER}), lambda ids: {"person_id": ids["other"]}),
+    # A trainer finds the person to enrol by exact file number (here: her own learner, whom she reads in part).
+    Endpoint(
+        "POST",
+        "/cohorts/{cohort}/enrolment-lookup",
+        frozenset({TRAINER}),
+        lambda ids: {"file_number": ids["file_number"]},
+    ),
+    Endpoint("POST", "/cohorts/{cohort}/waiting-list", frozenset({TRAINER}), lambda ids: {"person_id": ids["waiting"]}),
+    Endpoint("POST", "/cohorts/{cohort}/waiting-list/{waiting}/seat", frozenset({TRAINER})),
+    Endpoint("POST", "/cohorts/{cohort}/waiting-list/{waiting}/removal", frozenset({TRAINER})),
     Endpoint("POST", "/cohorts/{cohort}/attendance", frozenset({TRAINER}), body({"day": "2026-09-01"})),
     Endpoint(
         "POST",
@@ -113,13 +132,26 @@ ENDPOINTS = [
     Endpoint(
         "POST", "/training-records/{record}/completion", frozenset({TRAINER}), body({"certificate_reference": "CERT-1"})
     ),
+    Endpoint("GET", "/cohorts/{cohort}/attendance-sheet?day=2026-09-01", frozenset({TRAINER, HELPER})),
+    Endpoint("GET", "/cohorts/{cohort}/attendance-summary?month=2026-09&format=xlsx", frozenset({TRAINER, HELPER})),
+    Endpoint(
+        "POST",
+        "/people/{person}/certificates",
+        frozenset({TRAINER}),
+        lambda ids: {"kind": "attendance", "cohort_id": ids["cohort"]},
+    ),
+    # The learner consented to share her training with the social-legal service: social workers read it.
+    Endpoint("GET", "/people/{person}/certificates", frozenset({SW, OSW, HELPER, TRAINER})),
+    Endpoint("GET", "/certificates/{follow_up}", frozenset({SW, OSW, HELPER, TRAINER})),  # no such certificate: 404
+    Endpoint("POST", "/certificates/{follow_up}/revocation", frozenset({TRAINER}), body({"reason": "par erreur"})),
+    Endpoint("GET", "/certificates/{follow_up}/verification", PUBLIC),  # "unknown", naming no one
     Endpoint(
         "POST",
         "/office-hours/visits",
         frozenset({SW, OSW, HELPER}),
-        lambda ids: {"person_id": ids["person"], "session_on": "2026-09-01", "site": "Liège"},
+        lambda ids: {"person_id": ids["person"], "session_on": "2026-09-01", "site": "Liège centre"},
     ),
-    Endpoint("GET", "/office-hours/board?session_on=2026-09-01&site=Li%C3%A8ge", frozenset({SW, OSW, HELPER})),
+    Endpoint("GET", "/office-hours/board?session_on=2026-09-01&site=Li%C3%A8ge%20centre", frozenset({SW, OSW, HELPER})),
     Endpoint("POST", "/office-hours/visits/{visit}/call", frozenset({SW, OSW, HELPER})),
     Endpoint(
         "POST",
@@ -180,14 +212,27 @@ ENDPOINTS = [
         body({"domain": "residence_immigration", "summary": SOCIAL_LEGAL_TEXT[2]}),
     ),
     Endpoint("POST", "/referrals/{referral}/decline", frozenset({SW, OSW}), body({"reason": "pas pour nous"})),
+    # Only the addressee answers: for an outside body, whoever referred the person (or follows the case).
+    Endpoint("POST", "/referrals/{external_referral}/decline", frozenset({SW}), body({"reason": "refus du CPAS"})),
     Endpoint("POST", "/referrals/{referral}/completion", frozenset({SW}), body({})),
     Endpoint("POST", "/referrals/{referral}/withdrawal", frozenset({SW, OSW, HELPER}), body({"reason": "plus utile"})),
     Endpoint("GET", "/caseload", frozenset({SW, OSW})),
     Endpoint("GET", "/access-log/mine", EVERY_ROLE - {ADMIN}),
     Endpoint("GET", "/access-log/people/{person}", frozenset({DPO})),
     Endpoint("GET", "/access-log/staff/{social_worker}", frozenset({DPO})),
+    Endpoint("GET", "/access-log/people/{person}/summary", frozenset({DPO})),
+    Endpoint("GET", "/access-log/staff/{social_worker}/summary", frozenset({DPO})),
+    Endpoint("GET", "/access-log/break-glass?unreviewed=true", frozenset({DPO})),
+    Endpoint("POST", "/access-log/break-glass/{case}/review", frozenset({DPO})),  # no such access: 404 for the DPO
+    Endpoint("POST", "/dpo/people/lookup", frozenset({DPO}), body({"name": "Amina", "birth_date": "1990-01-01"})),
+    Endpoint("GET", "/dpo/people/{person}", frozenset({DPO})),
+    Endpoint("GET", "/dpo/people/{person}/erasure-receipt", frozenset({DPO})),  # not erased: 404 for the DPO
+    Endpoint("GET", "/dpo/people/{person}/erasure-receipt.html", frozenset({DPO})),
     Endpoint("GET", "/statistics?period_from=2026-09&period_to=2026-09", frozenset({SW, OSW, DPO, ADMIN})),
     Endpoint("POST", "/statistics/reports", frozenset({DPO}), body({"period_from": "2026-09", "period_to": "2026-09"})),
+    Endpoint("GET", "/statistics/report?period=2026-Q3&format=csv", frozenset({SW, OSW, DPO, ADMIN})),
+    Endpoint("GET", "/statistics/report?period=2026&format=xlsx", frozenset({SW, OSW, DPO, ADMIN})),
+    Endpoint("GET", "/statistics/reports", frozenset({SW, OSW, DPO, ADMIN})),
 ]
 
 
@@ -200,12 +245,25 @@ async def world(staff, project) -> dict[str, str]:
         assert response.status_code == 201, response.text
         return str(response.json()["ids"][key])
 
-    person = await created(helper, "/people", {"given_name": "Amina", "family_name": "Diallo"}, "person_id")
+    registered = await helper.post(
+        "/people",
+        json={"given_name": "Amina", "family_name": "Diallo", "contact": CONTACT, "niss": NISS},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert registered.status_code == 201, registered.text
+    person, file_number = str(registered.json()["ids"]["person_id"]), str(registered.json()["ids"]["file_number"])
     other = await created(helper, "/people", {"given_name": "Amina", "family_name": "Diallo"}, "person_id")
     for purpose in ("share_training_with_social_legal", "share_office_hours_with_trainers"):
         await created(
             helper, f"/people/{person}/consents", {"purpose": purpose, "evidence": "signed_form"}, "consent_record_id"
         )
+    await created(
+        sw,
+        f"/people/{person}/consents",
+        {"purpose": "external_referral", "evidence": "oral", "body_kind": "cpas", "body_name": "CPAS de Liège"},
+        "consent_record_id",
+    )
+    waiting = await created(helper, "/people", {"given_name": "Amina", "family_name": "Diallo"}, "person_id")
     cohort = await created(
         trainer,
         "/cohorts",
@@ -215,7 +273,10 @@ async def world(staff, project) -> dict[str, str]:
     enrolled = await trainer.post(f"/cohorts/{cohort}/enrolments", json={"person_id": person})
     record = str(enrolled.json()["ids"]["record_id"])
     visit = await created(
-        helper, "/office-hours/visits", {"person_id": person, "session_on": "2026-09-01", "site": "Liège"}, "visit_id"
+        helper,
+        "/office-hours/visits",
+        {"person_id": person, "session_on": "2026-09-01", "site": "Liège centre"},
+        "visit_id",
     )
     case = await created(
         sw, "/cases", {"person_id": person, "domain": "housing", "summary": SOCIAL_LEGAL_TEXT[0]}, "case_id"
@@ -229,16 +290,23 @@ async def world(staff, project) -> dict[str, str]:
         {"person_id": person, "source": "office_hours", "reason": SOCIAL_LEGAL_TEXT[2]},
         "referral_id",
     )
+    to_cpas = {"organisation_kind": "cpas", "organisation_name": "CPAS de Liège", "override_reason": "urgent"}
+    external_referral = await created(
+        sw, "/referrals/external", {"person_id": person, "reason": "aide", "case_id": case, **to_cpas}, "referral_id"
+    )
     await project()
     return {
         "person": person,
+        "file_number": file_number,
         "other": other,
+        "waiting": waiting,
         "cohort": cohort,
         "record": record,
         "visit": visit,
         "case": case,
         "follow_up": follow_up,
         "referral": referral,
+        "external_referral": external_referral,
         "social_worker": sw.staff_id,
         "staff": staff[TRAINER].staff_id,
     }
@@ -272,6 +340,8 @@ async def test_every_endpoint_as_every_role(staff, client, ids, project) -> None
             text = response.text
             if role == TRAINER and any(secret in text for secret in SOCIAL_LEGAL_TEXT):
                 leaked.append(f"{endpoint.method} {endpoint.path} shows social-legal text to the trainer")
+            if role == TRAINER and any(secret in text for secret in BEYOND_COURSE_DETAILS):
+                leaked.append(f"{endpoint.method} {endpoint.path} shows the trainer more than the course details")
             if role == ADMIN and any(name in text for name in PERSON_NAMES):
                 leaked.append(f"{endpoint.method} {endpoint.path} shows a beneficiary to the admin")
         await project()
