@@ -20,6 +20,9 @@ serve: $(INSTALLED)
 demo:
 	$(MAKE) serve DEMO=1
 
+# Each test file runs whole on one worker (its live server and browser are per module); one worker per core.
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 test: $(INSTALLED)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
