@@ -60,8 +60,7 @@ def require_role(actor: Actor, roles: Iterable[Role], what: str) -> None:
 
 def social_legal_retention_years(ctx: ApplicationContext) -> int:
     """Years a closed case stays its social worker's (the retention period of social-legal data)."""
-    # The context does not carry the setting yet: until it does, the setting's default.
-    return int(getattr(ctx.centre, "retention_social_legal_years", SOCIAL_LEGAL_RETENTION_YEARS))
+    return ctx.centre.retention_social_legal_years
 
 
 def relation_to(

@@ -43,6 +43,8 @@ class Centre(msgspec.Struct, frozen=True, kw_only=True):
     """Where office hours are held; the first is the main site."""
     completion_attendance_percent: int = 80
     """Attendance (in % of a cohort's sessions) needed to complete it without a written reason."""
+    retention_social_legal_years: int = 5
+    """Years a closed case stays its social worker's: the retention period of social-legal data."""
 
 
 class Written:

@@ -109,7 +109,9 @@ async def _relation(
     async with ctx.pool.acquire() as db:
         # Two records merged into one are one person: a case or a seat on either one counts.
         records = await records_read_as_one(db, person_id)
-        in_caseload = Role.SOCIAL_WORKER in roles and any([await caseload_of(db, staff_id, r, today) for r in records])
+        in_caseload = Role.SOCIAL_WORKER in roles and any(
+            [await caseload_of(db, staff_id, r, today, ctx.centre.retention_social_legal_years) for r in records]
+        )
         in_cohort = Role.TRAINER in roles and any([await learner_of_trainer(db, staff_id, r) for r in records])
         enrolling = Role.TRAINER in roles and await enrolling_with_trainer(db, staff_id, person_id, enrolling_in)
     return Relation(

@@ -58,6 +58,7 @@ class Services:
         centre = Centre(
             sites=self.settings.site_list,
             completion_attendance_percent=self.settings.completion_attendance_percent,
+            retention_social_legal_years=self.settings.retention_social_legal_years,
         )
         return ApplicationContext.from_runtime(
             self.runtime, clock=self.clock, index=self.index, centre=centre, written=written

@@ -25,7 +25,7 @@ from service.application.case_notes import (
     set_follow_up,
 )
 from service.application.cases import CloseCase, OpenCase, ReopenCase, close_case, open_case, reopen_case
-from service.application.context import Actor
+from service.application.context import Actor, Centre
 from service.application.errors import NotAuthorisedError
 from service.application.views.case_file import case_file
 from tests.application.support import MeetBeforeSaving, details, register
@@ -190,6 +190,24 @@ async def test_the_file_of_her_closed_case_is_hers_until_the_retention_period_en
 
     clock.now += timedelta(days=365 * 2)
     assert "social_legal" not in (await case_file(ctx, social_worker, person_id)).categories
+
+
+async def test_the_centres_retention_setting_decides_how_long_her_closed_case_stays_hers(
+    ctx, clock, runner, social_worker, helper
+) -> None:
+    person_id = await register(ctx, helper, "Hanna", "Tesfaye")
+    case_id = (
+        await open_case(ctx, social_worker, OpenCase(person_id, CaseDomain.HOUSING, social_worker.staff_id, "bail"))
+    ).case_id
+    await close_case(ctx, social_worker, CloseCase(case_id, outcome=CaseOutcome.RESOLVED))
+    await catch_up_all(runner)
+    clock.advance(days=365 * 2 + 10)  # a little over two years (2028 has a 29 February)
+    two_years = dataclasses.replace(ctx, centre=Centre(retention_social_legal_years=2))
+
+    assert "social_legal" in (await case_file(ctx, social_worker, person_id)).categories
+    assert "social_legal" not in (await case_file(two_years, social_worker, person_id)).categories
+    with pytest.raises(NotAuthorisedError):
+        await reopen_case(two_years, social_worker, ReopenCase(case_id, reason="il revient"))
 
 
 # ---- follow-ups
