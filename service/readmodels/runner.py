@@ -374,7 +374,8 @@ class ProjectionRunner:
                 )
 
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(record(), _STATUS_TIMEOUT)
+            async with asyncio.timeout(_STATUS_TIMEOUT):  # not wait_for, which can swallow a cancellation on 3.11
+                await record()
 
     async def _status_of(self, name: str) -> str | None:
         async with self._runtime.pool.acquire() as connection:

@@ -100,12 +100,16 @@ async def until_lost(
     connection.add_termination_listener(on_terminated)
     try:
         while not connection.is_closed():
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancellation that
+            # arrives as it times out, and this loop would then outlive the task that owns it.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(lost.wait(), ping_every)
+                async with asyncio.timeout(ping_every):
+                    await lost.wait()
                 return
             try:
                 async with lock or contextlib.nullcontext():
-                    await asyncio.wait_for(connection.fetchval("SELECT 1"), ping_timeout)
+                    async with asyncio.timeout(ping_timeout):
+                        await connection.fetchval("SELECT 1")
             except LOST_CONNECTION:
                 return
     finally:
