@@ -136,6 +136,50 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "Share of a cohort's sessions (in %) a learner must attend to complete it without a written reason.",
         ),
     ] = 80
+    centre_address: Annotated[
+        str,
+        _env(
+            "SUIVI_CENTRE_ADDRESS",
+            "The centre's address, the only place a reminder names (never the service or the staff member).",
+        ),
+    ] = "Rue de la Régence 1, 4000 Liège"
+    reminder_days_before: Annotated[
+        int, _env("SUIVI_REMINDER_DAYS_BEFORE", "Days before an appointment its reminder is sent.")
+    ] = 1
+    reminder_hour: Annotated[
+        int,
+        _env("SUIVI_REMINDER_HOUR", "Hour of the day (Brussels time) from which that day's reminders are sent."),
+    ] = 10
+    smtp_host: Annotated[
+        str | None, _env("SUIVI_SMTP_HOST", "SMTP server for email reminders. Unset: no email is sent.")
+    ] = None
+    smtp_port: Annotated[int, _env("SUIVI_SMTP_PORT", "Port of the SMTP server.")] = 587
+    smtp_tls: Annotated[
+        Literal["starttls", "tls", "none"],
+        _env("SUIVI_SMTP_TLS", "How the SMTP connection is protected (`none` only for a server on this machine)."),
+    ] = "starttls"
+    smtp_username: Annotated[
+        str | None, _env("SUIVI_SMTP_USERNAME", "SMTP user name, when the server asks for one.")
+    ] = None
+    smtp_password: Annotated[
+        str | None, _env("SUIVI_SMTP_PASSWORD", "SMTP password (give it in the environment; never commit it).")
+    ] = None
+    smtp_sender: Annotated[str, _env("SUIVI_SMTP_SENDER", "The From address of email reminders.")] = (
+        "rappels@centre.example"
+    )
+    sms_gateway_url: Annotated[
+        str | None,
+        _env("SUIVI_SMS_GATEWAY_URL", "URL of the SMS provider's send endpoint. Unset: no SMS is sent."),
+    ] = None
+    sms_gateway_token: Annotated[
+        str | None, _env("SUIVI_SMS_GATEWAY_TOKEN", "Bearer token for the SMS provider (never commit it).")
+    ] = None
+    sms_sender: Annotated[str, _env("SUIVI_SMS_SENDER", "The sender name or number shown on an SMS reminder.")] = (
+        "Centre"
+    )
+    document_max_bytes: Annotated[
+        int, _env("SUIVI_DOCUMENT_MAX_BYTES", "Largest document (scan) that may be attached, in bytes.")
+    ] = 20 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
