@@ -21,6 +21,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.types import Message, Scope
 
 from service.application.context import ApplicationContext
+from service.background import background_work
 from service.gdpr.guard import SYSTEM_DPO
 from service.gdpr.retention import RetentionPolicy, retention_daily
 from service.gdpr.tools import ErasureTools
@@ -104,6 +105,8 @@ def create_app(
                 runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
                 kept = _keep_running("projections", runner.run_forever)
                 background.append(asyncio.create_task(kept, name="projections"))
+                for name, work in background_work(runtime, gdpr.settings, clock):
+                    background.append(asyncio.create_task(_keep_running(name, work), name=name))
             if gdpr.run_retention_daily:
                 ctx = ApplicationContext.from_runtime(runtime, clock=clock)
                 daily = functools.partial(retention_daily, ctx, SYSTEM_DPO, gdpr.tools, gdpr.retention)

@@ -46,6 +46,10 @@ ALLOWED: dict[str, Callable[[str], bool]] = {
     "service/printing": _refuses(
         *DOORS, "service.application", "service.gdpr", "service.readmodels", "service.staff", "projections"
     ),
+    "service/documents": _refuses(
+        *DOORS, "service.application", "service.gdpr", "service.readmodels", "service.staff", "projections"
+    ),
+    "service/reminders": _refuses(*DOORS),
     "service/http": _refuses("service.web", "service.cli"),
     "service/web": _refuses("service.http.routes", "service.cli"),
     "service/cli": lambda module: True,

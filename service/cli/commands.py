@@ -18,6 +18,7 @@ import asyncpg
 from domain.policy import Role
 from service.app import Gdpr, create_app
 from service.application.context import ApplicationContext
+from service.background import background_work
 from service.cli import certificates as certificate_commands
 from service.cli import gdpr as gdpr_commands
 from service.cli.demo import DEMO_STAFF, load_demo
@@ -212,7 +213,9 @@ async def _worker_command(settings: Settings, url: str) -> int:
     key = master_key.load(settings.master_key_hex, settings.key_file, create=False)
     async with _runtime(url, key) as runtime:
         print("suivi: worker running; stop it with Ctrl-C")
-        await ProjectionRunner(runtime, await all_projections(runtime.keys)).run_forever()
+        runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
+        besides = background_work(runtime, settings, lambda: datetime.now(UTC))
+        await asyncio.gather(runner.run_forever(), *(work() for _, work in besides))
     return 0
 
 

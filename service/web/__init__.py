@@ -20,13 +20,16 @@ from litestar.template.config import TemplateConfig
 from service.web.errors import ERROR_HANDLERS
 from service.web.pages import (
     admin,
+    appointments,
     auth,
+    documents,
     dpo,
     dpo_erasure,
     office_hours,
     people,
     printouts,
     registration,
+    reminders,
     social,
     statistics,
     training,
@@ -40,6 +43,7 @@ STATIC = HERE / "static"
 PAGES = [*auth.ROUTES, *social.ROUTES, *registration.ROUTES, *people.ROUTES, *training.ROUTES, *office_hours.ROUTES]
 PAGES += [*dpo.ROUTES, *dpo_erasure.ROUTES, *admin.ROUTES, *printouts.ROUTES]
 PAGES += statistics.ROUTES
+PAGES += [*appointments.ROUTES, *reminders.ROUTES, *documents.ROUTES]
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:

@@ -9,6 +9,7 @@ from litestar.routes import HTTPRoute
 
 from service.http.routes import (
     access_log,
+    appointments,
     auth,
     case_file,
     case_notes,
@@ -16,6 +17,7 @@ from service.http.routes import (
     cases,
     certificates,
     cohorts,
+    documents,
     dpo,
     dpo_erasure,
     dpo_people,
@@ -25,6 +27,7 @@ from service.http.routes import (
     people,
     printouts,
     referrals,
+    reminders,
     roster,
     staff,
     statistics,
@@ -42,6 +45,7 @@ ALL_ROUTES += [
     *statistics.ROUTES,
 ]
 ALL_ROUTES += [*printouts.ROUTES, *certificates.ROUTES]
+ALL_ROUTES += [*appointments.ROUTES, *reminders.ROUTES, *documents.ROUTES]
 ALL_ROUTES += [*dpo_requests.ROUTES, *dpo_erasure.ROUTES, *dpo_people.ROUTES, *dpo.ROUTES]
 
 

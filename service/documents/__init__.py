@@ -1,0 +1,1 @@
+"""Documents (scans): kept encrypted under the person's key, in chunks, in PostgreSQL."""
