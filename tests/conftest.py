@@ -23,6 +23,7 @@ from domain.policy import Role
 from service.application.context import Actor, ApplicationContext
 from service.readmodels.registry import all_projections
 from service.readmodels.runner import ProjectionRunner
+from service.staff import passwords
 from service.storage import embedded_pg
 from service.storage.keys.master_key import MasterKey
 from service.storage.migrations import migrate
@@ -40,6 +41,16 @@ async def clone_database(admin: asyncpg.Connection, name: str, template: str) ->
     """A copy of the migrated template. FILE_COPY (PostgreSQL 15+) copies the template's few files
     at once, about four times faster here than the default, which writes every page to the WAL."""
     await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Hashes made by the suite cost Argon2's least: at OWASP's cost, the staff signed in for each test
+    took 0.8 s of CPU (six accounts, a hash and a verification each). A stored hash names its own cost,
+    so verification is the same code; tests/service/test_passwords.py checks the cost production uses."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "COST", passwords.Cost(memory_kib=8, iterations=1, lanes=1))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import pytest
 
 from domain.policy import Role
 from service.staff import accounts as accounts_module
+from service.staff import passwords
 from service.staff.accounts import StaffAccounts
 from service.staff.passwords import hash_password, verify_password
 from service.storage.runtime import Runtime
@@ -101,3 +102,15 @@ def test_importing_the_module_hashes_nothing() -> None:
     probe = "import service.staff.passwords as p; print(p.dummy_hash.cache_info().currsize)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "0"
+
+
+def test_a_hash_is_made_at_the_cost_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(passwords, "COST", passwords.OWASP_MINIMUM)  # the suite makes cheap hashes
+
+    assert "$m=19456,t=2,p=1$" in hash_password(PASSWORD)
+
+
+def test_the_module_hashes_at_owasps_minimum_cost() -> None:
+    probe = "import service.staff.passwords as p; print(p.COST == p.OWASP_MINIMUM == p.Cost(19456, 2, 1))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip() == "True"
