@@ -15,7 +15,6 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +24,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from service.app import create_app
 from service.staff.accounts import StaffAccounts
 from service.storage.keys.master_key import MasterKey
-from service.storage.runtime import open_runtime
 from tests.conftest import _drop, clone_database, with_database
-from tests.http.conftest import PASSWORD, ROLES, no_wait
+from tests.http.conftest import PASSWORD, ROLES
+from tests.http.conftest import app as app
 from tests.http.conftest import gdpr as gdpr
 from tests.http.conftest import project as project
 from tests.http.conftest import runtime_of as runtime_of
@@ -51,18 +49,6 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 # a busy machine is slow, and every wait ends as soon as its condition holds. Never a fixed sleep.
 BROWSER_TIMEOUT_MS = 60_000
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def app(database_url: str, master_key, clock, gdpr) -> Litestar:
-    return create_app(
-        partial(open_runtime, database_url, master_key, clock=clock),
-        gdpr=gdpr,
-        run_projections=False,
-        clock=clock,
-        secure_cookies=False,
-        sign_in_delay=no_wait,
-    )
 
 
 @pytest.fixture
