@@ -41,6 +41,7 @@ from service.staff.accounts import StaffAccounts
 from service.staff.sessions import Sessions
 from service.storage.database import Backoff
 from service.storage.runtime import Runtime
+from service.storage.singleton import run_alone
 from service.web import WEB_ROUTES, template_config
 from service.web.errors import web_error
 
@@ -108,9 +109,12 @@ def create_app(
                 for name, work in background_work(runtime, gdpr.settings, clock):
                     background.append(asyncio.create_task(_keep_running(name, work), name=name))
             if gdpr.run_retention_daily:
+                # Several HTTP processes (``suivi serve --workers N``) each start it, and two runs at once
+                # would erase the same people side by side: one process at a time runs it.
                 ctx = ApplicationContext.from_runtime(runtime, clock=clock)
                 daily = functools.partial(retention_daily, ctx, SYSTEM_DPO, gdpr.tools, gdpr.retention)
-                background.append(asyncio.create_task(_keep_running("retention", daily), name="retention"))
+                alone = functools.partial(run_alone, runtime.url, "retention", daily)
+                background.append(asyncio.create_task(_keep_running("retention", alone), name="retention"))
             for task in background:
                 task.add_done_callback(_report_if_stopped)
             try:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 import asyncpg
+from litestar import Litestar
 
 from domain.policy import Role
 from service.app import Gdpr, create_app
@@ -28,7 +30,7 @@ from service.http.logging import configure_logging
 from service.readmodels.registry import PROJECTION_SCHEMAS, all_projections
 from service.readmodels.runner import ProjectionRunner
 from service.readmodels.status import projection_states, request_rebuild
-from service.settings import Settings
+from service.settings import Settings, SettingsError
 from service.staff.accounts import StaffAccounts
 from service.staff.passwords import WeakPasswordError
 from service.storage.database import create_pool, database_url
@@ -37,10 +39,25 @@ from service.storage.keys import master_key
 from service.storage.migrations import migrate
 from service.storage.runtime import Runtime, open_runtime
 
+HTTP_PROCESS_APP = "service.cli.commands:http_process_app"
+HTTP_PROCESS_APP_WITHOUT_PROJECTIONS = "service.cli.commands:http_process_app_without_projections"
 
-def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
+
+def serve(settings: Settings, *, demo: bool, projections: bool = True, workers: int = 1) -> int:
+    """Prepare the database once, then serve HTTP from ``workers`` processes on one socket.
+
+    The embedded server (when there is no DATABASE_URL), the migrations, the restore check and
+    the demo data happen here, once. With several processes, each builds its own app from the
+    environment (``http_process_app``): uvicorn starts them afresh and shares the listening
+    socket among them; with one, this process serves. With ``projections``, each process also runs the projections (the
+    advisory locks give each projection one owner) and the background work (one process at a
+    time does each task); without, ``suivi worker`` processes do.
+    """
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
+    if workers < 1:
+        raise SettingsError("--workers must be 1 or more")
     with database_url(settings) as url:
         key = master_key.load(settings.master_key_hex, settings.key_file, create=settings.embedded)
         asyncio.run(_migrate(url))
@@ -48,34 +65,70 @@ def serve(settings: Settings, *, demo: bool, projections: bool = True) -> int:
         print("suivi: restore check: " + asyncio.run(gdpr_commands.restore_check_at_start(url, key, settings)))
         if demo:
             asyncio.run(_load_demo_if_empty(url, key))
-        factory = partial(
-            open_runtime,
-            url,
-            key,
-            key_cache_size=settings.key_cache_size,
-            poll_interval=settings.poll_interval,
-        )
         configure_logging()
-        gdpr = Gdpr(
-            ErasureTools.from_settings(settings, key),
-            RetentionPolicy.from_settings(settings),
-            run_retention_daily=settings.retention_daily,
-            settings=settings,
+        # The HTTP processes find the database as any other ``suivi`` command does: the embedded
+        # server's URL is handed down to them (they must not start a server of their own).
+        os.environ["DATABASE_URL"] = url
+        # Built here first, whatever the number of processes: an app that cannot be built fails
+        # now, once, rather than in the supervisor's loop of restarts.
+        app = _http_process_app(projections=projections)
+        served = HTTP_PROCESS_APP if projections else HTTP_PROCESS_APP_WITHOUT_PROJECTIONS
+        config = uvicorn.Config(
+            app if workers == 1 else served,
+            factory=workers > 1,
+            workers=workers,
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
         )
-        app = create_app(
-            factory,
-            gdpr=gdpr,
-            run_projections=projections,
-            secure_cookies=settings.secure_cookies,
-            session_idle=timedelta(minutes=settings.session_idle_minutes),
-        )
-        config = uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None, access_log=False)
-        print(f"suivi: serving on http://{settings.host}:{settings.port}")
-        # uvicorn re-raises SIGTERM once it has shut down; exiting through SystemExit
-        # (rather than the default handler) lets the embedded server stop with us.
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        uvicorn.Server(config).run()
+        print(f"suivi: serving on http://{settings.host}:{settings.port} from {workers} process(es)")
+        if workers == 1:
+            # uvicorn re-raises SIGTERM once it has shut down; exiting through SystemExit
+            # (rather than the default handler) lets the embedded server stop with us.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            uvicorn.Server(config).run()
+        else:
+            # The supervisor starts the processes, starts again one that dies, and ends them on SIGTERM.
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
+
+
+def http_process_app() -> Litestar:
+    """The app of one HTTP process, built from the environment ``serve`` leaves (uvicorn's factory)."""
+    return _http_process_app(projections=True)
+
+
+def http_process_app_without_projections() -> Litestar:
+    return _http_process_app(projections=False)
+
+
+def _http_process_app(*, projections: bool) -> Litestar:
+    settings = Settings.from_env(os.environ)
+    if settings.database_url is None:  # serve sets it before the processes start; another manager must
+        raise SettingsError("DATABASE_URL must be set for an HTTP process started on its own")
+    configure_logging()  # once per process: a process that uvicorn spawns starts with none
+    key = master_key.load(settings.master_key_hex, settings.key_file, create=False)
+    factory = partial(
+        open_runtime,
+        settings.database_url,
+        key,
+        key_cache_size=settings.key_cache_size,
+        poll_interval=settings.poll_interval,
+    )
+    gdpr = Gdpr(
+        ErasureTools.from_settings(settings, key),
+        RetentionPolicy.from_settings(settings),
+        run_retention_daily=settings.retention_daily,
+        settings=settings,
+    )
+    return create_app(
+        factory,
+        gdpr=gdpr,
+        run_projections=projections,
+        secure_cookies=settings.secure_cookies,
+        session_idle=timedelta(minutes=settings.session_idle_minutes),
+    )
 
 
 async def run(arguments: argparse.Namespace, settings: Settings) -> int:

@@ -41,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="apply migrations and start the HTTP service")
     serve.add_argument("--demo", action="store_true", help="load the demo dataset into an empty database")
-    serve.add_argument("--no-projections", action="store_true", help="leave the projections to a separate worker")
+    serve.add_argument("--no-projections", action="store_true", help="leave the projections to suivi worker processes")
+    serve.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="HTTP processes sharing the port (default 1)"
+    )
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("verify", help="check the event log for tampering (needs no keys)")
     sub.add_parser("checkpoint", help="sign a checkpoint of the event log")
@@ -77,7 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return (
             asyncio.run(commands.run(arguments, settings))
             if arguments.command != "serve"
-            else commands.serve(settings, demo=arguments.demo, projections=not arguments.no_projections)
+            else commands.serve(
+                settings, demo=arguments.demo, projections=not arguments.no_projections, workers=arguments.workers
+            )
         )
     except _EXPECTED_ERRORS as error:
         print(f"suivi: error: {_describe(error)}", file=sys.stderr)

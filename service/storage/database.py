@@ -1,4 +1,12 @@
-"""Where the database is: the server named by DATABASE_URL, or the embedded one."""
+"""Where the database is: the server named by DATABASE_URL, or the embedded one.
+
+DATABASE_URL may name several servers, a primary and its standbys:
+``postgresql://suivi@db1:5432,db2:5432/suivi?target_session_attrs=read-write`` (asyncpg tries
+them in turn and keeps the one that accepts writes). Nothing here holds on to a server: a pooled
+connection found closed is opened again on acquire, through the same list, so after a failover
+(the primary gone, a standby promoted) the pool, the LISTEN connection and the projections' lock
+connections all end up on the new primary by themselves. Meanwhile requests get 503.
+"""
 
 from __future__ import annotations
 
@@ -39,8 +47,15 @@ async def _keep_session(_: asyncpg.Connection) -> None:
     """
 
 
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach a server (all of a multi-host URL's, in turn): a request waits no longer for a lost
+database before it is answered 503. asyncpg's own default is a minute."""
+
+
 async def create_pool(url: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, reset=_keep_session)
+    pool = await asyncpg.create_pool(
+        url, min_size=min_size, max_size=max_size, reset=_keep_session, timeout=CONNECT_TIMEOUT
+    )
     assert pool is not None
     return pool
 

@@ -30,6 +30,9 @@ def _find_install_root() -> Path:
 INSTALL_ROOT = _find_install_root()
 SERVER_USER = "suivi_postgres"  # PostgreSQL refuses to run as root
 SOCKET_PORT = 5432
+MAX_CONNECTIONS = 300
+"""PostgreSQL's default is 100; a process that runs the projections holds 20 to 30 connections (its pools,
+its LISTEN connection, one lock connection per projection), and ``suivi serve --workers 4`` runs four."""
 
 
 class EmbeddedPostgresError(Exception):
@@ -65,6 +68,30 @@ class EmbeddedPostgres:
         """Start a halted server again, with the same options and socket directory."""
         _launch(self.pgdata, self.options)
 
+    def promote(self) -> None:
+        """Make this standby the primary (``pg_ctl promote``), waiting until it accepts writes."""
+        _run(["pg_ctl", "-D", str(self.pgdata), "-w", "-t", "60", "promote"])
+
+
+def start_standby(
+    primary: EmbeddedPostgres, data_dir: Path, *, settings: Mapping[str, str] | None = None
+) -> EmbeddedPostgres:
+    """A streaming standby of ``primary``: a base backup (``pg_basebackup -R``), started beside it.
+
+    For a test of failover on one machine; in production the standby is on another machine, set up
+    the same way (see the README, production layout). It connects over the primary's socket.
+    """
+    pgdata = data_dir.resolve() / "pgdata"
+    _prepare_directory(data_dir.resolve(), pgdata)
+    source = f"host={primary.socket_dir} port={SOCKET_PORT} user=postgres"
+    _run(["pg_basebackup", "-D", str(pgdata), "-R", "-X", "stream", "--checkpoint=fast", "-d", source])
+    socket_dir = Path(tempfile.mkdtemp(prefix="suivi-pg-"))
+    _give_to_server_user(socket_dir)
+    options = f"-h '' -k {socket_dir} -p {SOCKET_PORT} -c max_connections={MAX_CONNECTIONS}"  # >= the primary's
+    options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())
+    _launch(pgdata, options)
+    return EmbeddedPostgres(pgdata, socket_dir, owned=True, options=options)
+
 
 def start(data_dir: Path, *, durable: bool = True, settings: Mapping[str, str] | None = None) -> EmbeddedPostgres:
     """Initialise the cluster if needed and start it, or attach to one already running.
@@ -93,7 +120,7 @@ def start(data_dir: Path, *, durable: bool = True, settings: Mapping[str, str] |
         return EmbeddedPostgres(pgdata, running, owned=False)
     socket_dir = Path(tempfile.mkdtemp(prefix="suivi-pg-"))
     _give_to_server_user(socket_dir)
-    options = f"-h '' -k {socket_dir} -p {SOCKET_PORT}"
+    options = f"-h '' -k {socket_dir} -p {SOCKET_PORT} -c max_connections={MAX_CONNECTIONS}"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     options += "".join(f" -c {name}={value}" for name, value in (settings or {}).items())

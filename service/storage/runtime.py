@@ -53,8 +53,11 @@ async def open_runtime(
         await keys.check_master_key()
         await keys.reapply_erasure_ledger()
         await listener.listen(KEY_ERASED_CHANNEL, keys.on_key_erased)
-        # An erasure made elsewhere while the connection was down sent a NOTIFY nobody heard.
-        listener.on_reconnect(functools.partial(_forget_erased_keys, key_pool, keys))
+        # An erasure made elsewhere while the connection was down sent a NOTIFY nobody heard: the
+        # key cache is not used while it is down, and is dropped whole once it is back. Registered
+        # first, and synchronous: it runs before anything else can read the cache again.
+        keys.trust_cache_while(lambda: listener.connected)
+        listener.on_reconnect(functools.partial(_forget_all_keys, keys))
         await listener.open()
         notifier = LogNotifier(pool, listener)
         store = PostgresEventStore(pool, keys, clock=clock, on_append=notifier.appended)
@@ -66,9 +69,6 @@ async def open_runtime(
         await key_pool.close()
 
 
-async def _forget_erased_keys(key_pool: asyncpg.Pool, keys: KeyStore) -> None:
-    """Drop from the key cache every subject the erasure ledger names (the notifications may have been missed)."""
-    async with key_pool.acquire() as connection:
-        rows = await connection.fetch("SELECT subject_id FROM erasure_ledger")
-    for row in rows:
-        keys.forget(row["subject_id"])
+async def _forget_all_keys(keys: KeyStore) -> None:
+    """After the LISTEN connection came back: the notices sent meanwhile are lost, so every cached key goes."""
+    keys.forget_all()

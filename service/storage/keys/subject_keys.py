@@ -3,6 +3,13 @@
 Each data subject has one AES-256-GCM key, stored wrapped by the master key. Unwrapped
 keys are kept in a bounded cache and fetched in batches. ``erase`` destroys a subject's
 key, records the erasure in the ledger and tells every process to forget its copy.
+
+The cache is only as good as those notices (``LISTEN/NOTIFY``, several processes on one
+database). So it is trusted only while the process's LISTEN connection is up
+(``trust_cache_while``): while it is down nothing is kept or served from memory, every key is
+read from the database, and once it is back the whole cache is dropped (``forget_all``), since
+a notice sent meanwhile was lost. A key read from the database while a notice arrives is not
+kept either (``_generation``): it may have been read just before the erasure committed.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from uuid import UUID
 
@@ -94,6 +101,13 @@ class KeyStore:
         self._wrapper = _Wrapper(master)
         self._cache: OrderedDict[UUID, SubjectKey] = OrderedDict()
         self._cache_size = cache_size
+        self._trusted: Callable[[], bool] = lambda: True
+        self._generation = 0
+        """Counts the notices and drops: a key fetched across a change is used once, never kept."""
+
+    def trust_cache_while(self, notices_arrive: Callable[[], bool]) -> None:
+        """Keep keys in memory only while ``notices_arrive()`` (the LISTEN connection is up)."""
+        self._trusted = notices_arrive
 
     @property
     def master_key_id(self) -> str:
@@ -125,6 +139,9 @@ class KeyStore:
         """The keys that still exist; erased subjects are simply absent."""
         found: dict[UUID, SubjectKey] = {}
         to_fetch = []
+        if not self._trusted():
+            self.forget_all()  # an erasure notice may be lost right now: memory is not to be believed
+        generation = self._generation
         for subject_id in set(subject_ids):
             key = self._cache.get(subject_id)
             if key is None:
@@ -138,9 +155,11 @@ class KeyStore:
                     "SELECT subject_id, key_version, wrapped_key FROM subject_keys WHERE subject_id = ANY($1)",
                     to_fetch,
                 )
+            keep = generation == self._generation and self._trusted()
             for row in rows:
                 raw = self._wrapper.unwrap(row["subject_id"], row["key_version"], row["wrapped_key"])
-                found[row["subject_id"]] = self._remember(row["subject_id"], SubjectKey(raw, row["key_version"]))
+                key = SubjectKey(raw, row["key_version"])
+                found[row["subject_id"]] = self._remember(row["subject_id"], key) if keep else key
         return found
 
     async def _create(self, subject_ids: set[UUID]) -> None:
@@ -242,7 +261,13 @@ class KeyStore:
         return len(rows)
 
     def forget(self, subject_id: UUID) -> None:
+        self._generation += 1
         self._cache.pop(subject_id, None)
+
+    def forget_all(self) -> None:
+        """Drop every cached key (the erasure notices may have been missed); they are read again as needed."""
+        self._generation += 1
+        self._cache.clear()
 
     def on_key_erased(self, _connection: object, _pid: int, _channel: str, payload: object) -> None:
         """LISTEN callback: another process erased a subject."""
