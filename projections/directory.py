@@ -53,21 +53,62 @@ class DirectoryProjection(Projection):
     def __init__(self, sealer: Sealer, index: BlindIndex) -> None:
         self._sealer = sealer
         self._index = index
+        self._registrations: list[Envelope] = []
+
+    def begin(self) -> None:
+        self._registrations = []
+
+    async def flush(self, db: Db) -> None:
+        await self._settle(db)
 
     @handles(Person.Registered)
     async def _registered(self, db: Db, envelope: Envelope) -> None:
-        event: Person.Registered = envelope.event
-        duplicates = await self._possible_duplicates(db, event.details, envelope.stream_id)
-        if not await self._store(
-            db, envelope.stream_id, event.file_number, event.details, envelope.recorded_at, replace=False
-        ):
+        # Gathered: registrations are stored together, before any other change of the directory.
+        self._registrations.append(envelope)
+
+    async def _settle(self, db: Db) -> None:
+        """Store the registrations gathered so far: keys, known tokens, rows and tokens in a few queries for all.
+
+        Each is compared with the directory as it stood before it, the registrations gathered before it included.
+        """
+        registrations, self._registrations = self._registrations, []
+        if not registrations:
             return
-        await db.execute(
-            "UPDATE people SET possible_duplicates = $2 WHERE person_id = $1", envelope.stream_id, duplicates
+        ciphers = await self._sealer.ciphers(e.stream_id for e in registrations)
+        known = await _KnownTokens.load(db, self._index, [e.event.details for e in registrations])
+        found: list[tuple[Envelope, bytes, set[UUID]]] = []
+        tokens_rows: list[tuple[UUID, str, bytes]] = []
+        for envelope in registrations:
+            event: Person.Registered = envelope.event
+            person_id = envelope.stream_id
+            candidates = known.candidates(event.details, person_id)
+            cipher = ciphers.get(person_id)
+            if cipher is None:
+                continue  # erased since: nothing of them is kept
+            entries = _index_entries(self._index, event.file_number, event.details)
+            known.add(person_id, entries)
+            sealed = cipher.seal(_DETAILS.encode(_Sealed(event.file_number, event.details)), _context(person_id))
+            found.append((envelope, sealed, candidates))
+            tokens_rows += [(person_id, kind, token) for kind, token in entries]
+        if not found:
+            return
+        kept = await known.kept(db, set().union(*(c for _, _, c in found)))
+        await db.executemany(
+            """INSERT INTO people (person_id, details_sealed, registered_at, possible_duplicates)
+               VALUES ($1, $2, $3, $4)
+               ON CONFLICT (person_id) DO UPDATE SET details_sealed = $2, possible_duplicates = $4""",
+            [
+                (e.stream_id, sealed, e.recorded_at, sorted({kept[c] for c in cands if c in kept} - {e.stream_id}))
+                for e, sealed, cands in found
+            ],
+        )
+        await db.executemany(
+            "INSERT INTO tokens (person_id, kind, token) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", tokens_rows
         )
 
     @handles(Person.DetailsCorrected)
     async def _corrected(self, db: Db, envelope: Envelope) -> None:
+        await self._settle(db)
         row = await db.fetchrow(
             "SELECT details_sealed, registered_at FROM people WHERE person_id = $1", envelope.stream_id
         )
@@ -81,6 +122,7 @@ class DirectoryProjection(Projection):
 
     @handles(Person.MergedInto)
     async def _merged(self, db: Db, envelope: Envelope) -> None:
+        await self._settle(db)
         duplicate, kept = envelope.stream_id, envelope.event.kept_id
         # Records merged into the duplicate earlier now read as the kept record too.
         await db.execute("UPDATE people SET merged_into = $2 WHERE person_id = $1 OR merged_into = $1", duplicate, kept)
@@ -95,14 +137,17 @@ class DirectoryProjection(Projection):
 
     @handles(Person.ProcessingRestricted)
     async def _restricted(self, db: Db, envelope: Envelope) -> None:
+        await self._settle(db)
         await db.execute("UPDATE people SET restricted = true WHERE person_id = $1", envelope.stream_id)
 
     @handles(Person.RestrictionLifted)
     async def _lifted(self, db: Db, envelope: Envelope) -> None:
+        await self._settle(db)
         await db.execute("UPDATE people SET restricted = false WHERE person_id = $1", envelope.stream_id)
 
     @handles(ERASED)
     async def _erased(self, db: Db, envelope: Envelope) -> None:
+        await self._settle(db)
         await db.execute("DELETE FROM tokens WHERE person_id = $1", envelope.stream_id)
         await db.execute("DELETE FROM people WHERE person_id = $1", envelope.stream_id)
         await db.execute(
@@ -139,8 +184,89 @@ class DirectoryProjection(Projection):
         )
         return True
 
-    async def _possible_duplicates(self, db: Db, details: PersonDetails, person_id: UUID) -> list[UUID]:
-        return await possible_duplicates(db, self._index, details, person_id, schema="")
+
+class _KnownTokens:
+    """The blind-index tokens a batch of registrations is compared with: loaded once, added to as each is stored.
+
+    Finds what ``possible_duplicates`` finds, for many registrations at once.
+    """
+
+    def __init__(self, index: BlindIndex) -> None:
+        self._index = index
+        self._holders: dict[tuple[str, bytes], set[UUID]] = {}
+        self._trigrams: dict[UUID, set[bytes]] = {}
+        self._added: set[UUID] = set()
+
+    @classmethod
+    async def load(cls, db: Db, index: BlindIndex, registered: list[PersonDetails]) -> _KnownTokens:
+        known = cls(index)
+        wanted: set[tuple[str, bytes]] = set()
+        for details in registered:
+            wanted |= {("name", t) for t in index.name_tokens(_full_name(details))}
+            if details.niss:
+                wanted.add(("niss", index.national_number(details.niss)))
+            if details.birth_date is not None:
+                wanted.add(("birth", index.birth_date(details.birth_date)))
+        rows = await db.fetch(
+            """SELECT t.kind, t.token, t.person_id FROM tokens t
+               JOIN unnest($1::text[], $2::bytea[]) AS w(kind, token) ON t.kind = w.kind AND t.token = w.token""",
+            [kind for kind, _ in wanted],
+            [token for _, token in wanted],
+        )
+        born: set[UUID] = set()
+        for row in rows:
+            known._holders.setdefault((row["kind"], row["token"]), set()).add(row["person_id"])
+            if row["kind"] == "birth":
+                born.add(row["person_id"])
+        if born:
+            # Only people born the same day as one registered are compared by trigrams, as possible_duplicates does.
+            for row in await db.fetch(
+                "SELECT person_id, token FROM tokens WHERE kind = 'tri' AND person_id = ANY($1)", list(born)
+            ):
+                known._trigrams.setdefault(row["person_id"], set()).add(row["token"])
+        return known
+
+    def add(self, person_id: UUID, entries: list[tuple[str, bytes]]) -> None:
+        self._added.add(person_id)
+        for kind, token in entries:
+            if kind == "tri":
+                self._trigrams.setdefault(person_id, set()).add(token)
+            else:
+                self._holders.setdefault((kind, token), set()).add(person_id)
+
+    def candidates(self, details: PersonDetails, person_id: UUID) -> set[UUID]:
+        """The same full name, the same NISS, or a similar name and the same birth date (before merges are followed)."""
+        index, names = self._index, _full_name(details)
+        found: set[UUID] = set()
+        if tokens(names):
+            found |= set.intersection(*(self._holders.get(("name", t), set()) for t in index.name_tokens(names)))
+        if details.niss:
+            found |= self._holders.get(("niss", index.national_number(details.niss)), set())
+        if details.birth_date is not None:
+            same_day = self._holders.get(("birth", index.birth_date(details.birth_date)), set()) - {person_id}
+            matches: set[UUID] | None = None
+            for word in tokens(names):
+                wanted = index.trigram_tokens(word)
+                needed = max(1, int(len(trigrams(word)) * _TRIGRAM_MATCH))
+                close = {p for p in same_day if len(self._trigrams.get(p, set()) & wanted) >= needed}
+                matches = close if matches is None else matches & close
+            found |= matches or set()
+        return found
+
+    async def kept(self, db: Db, person_ids: set[UUID]) -> dict[UUID, UUID]:
+        """Each person as the record they read as (those with no record are absent)."""
+        kept = {p: p for p in person_ids & self._added}
+        rest = list(person_ids - self._added)
+        if rest:
+            rows = await db.fetch(
+                "SELECT person_id, coalesce(merged_into, person_id) AS kept FROM people WHERE person_id = ANY($1)", rest
+            )
+            kept.update({row["person_id"]: row["kept"] for row in rows})
+        return kept
+
+
+def _full_name(details: PersonDetails) -> str:
+    return " ".join((details.given_name, details.family_name))
 
 
 async def possible_duplicates(

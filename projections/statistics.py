@@ -79,20 +79,56 @@ class StatisticsProjection(Projection):
 
     def __init__(self, index: BlindIndex) -> None:
         self._index = index
-        self._counts: dict[tuple[date, str, str], Decimal] = {}
+        self.begin()
 
     def begin(self) -> None:
-        self._counts = {}
+        # What a batch gathers, written once at its end rather than a round trip per event.
+        self._counts: dict[tuple[date, str, str], Decimal] = {}
+        self._served_rows: set[tuple[date, bytes]] = set()
+        self._member_rows: set[tuple[date, str, bytes]] = set()
+        self._items: dict[bytes, tuple[bytes, dict[str, Any]] | None] = {}
+        """Open items touched in the batch: (pseudonym, facts), or None once closed."""
 
     async def flush(self, db: Db) -> None:
-        """One upsert per counter touched in the batch, instead of one per event."""
+        """One statement per table for the whole batch: counters upserted once each, rows inserted together."""
+        if self._served_rows:
+            await db.executemany(
+                "INSERT INTO served (period, pseudonym) VALUES ($1, $2) ON CONFLICT DO NOTHING", list(self._served_rows)
+            )
+        if self._member_rows:
+            await db.executemany(
+                "INSERT INTO members (period, grp, pseudonym) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                list(self._member_rows),
+            )
+        closed = [item for item, kept in self._items.items() if kept is None]
+        if closed:
+            await db.execute("DELETE FROM open_items WHERE item = ANY($1)", closed)
+        kept_items = [(item, kept[0], msgspec.msgpack.encode(kept[1])) for item, kept in self._items.items() if kept]
+        if kept_items:
+            await db.executemany(
+                """INSERT INTO open_items (item, pseudonym, facts) VALUES ($1, $2, $3)
+                   ON CONFLICT (item) DO UPDATE SET facts = $3""",
+                kept_items,
+            )
         if self._counts:
             await db.executemany(
                 """INSERT INTO counters (period, metric, dimension, value) VALUES ($1, $2, $3, $4)
                    ON CONFLICT (period, metric, dimension) DO UPDATE SET value = counters.value + $4""",
                 [(*key, value) for key, value in self._counts.items()],
             )
-        self._counts = {}
+        self.begin()
+
+    async def _open_item(self, db: Db, item: bytes) -> dict[str, Any]:
+        if item in self._items:
+            kept = self._items[item]
+            return {} if kept is None else dict(kept[1])
+        return await _open_item(db, item)
+
+    def _keep_item(self, item: bytes, pseudonym: bytes, facts: dict[str, Any]) -> None:
+        self._items[item] = (pseudonym, facts)
+
+    def _close_item(self, item: bytes) -> None:
+        self._items[item] = None
 
     def _add(self, period: date, metric: str, dimension: str = "", value: Decimal = Decimal(1)) -> None:
         key = (period, metric, dimension)
@@ -102,10 +138,8 @@ class StatisticsProjection(Projection):
     async def _served(self, db: Db, envelope: Envelope) -> None:
         if envelope.subject_id is not None:
             period, pseudonym = _period(envelope.recorded_at), self._pseudonym(envelope.subject_id)
-            await db.execute(
-                "INSERT INTO served (period, pseudonym) VALUES ($1, $2) ON CONFLICT DO NOTHING", period, pseudonym
-            )
-            await _member(db, period, f"service:{_SERVICE_OF[type(envelope.event)]}", pseudonym)
+            self._served_rows.add((period, pseudonym))
+            self._member_rows.add((period, f"service:{_SERVICE_OF[type(envelope.event)]}", pseudonym))
         if isinstance(envelope.event, TrainingRecord.AttendanceRecorded):
             await self._attendance(db, envelope)
         elif isinstance(envelope.event, Referral.Made):
@@ -135,7 +169,7 @@ class StatisticsProjection(Projection):
         if str(event.kind) not in ("initial", "final") or envelope.subject_id is None:
             return
         item = self._index.pseudonym(f"assessment:{envelope.stream_id}:{event.competence}")
-        facts = await _open_item(db, item)
+        facts = await self._open_item(db, item)
         facts[str(event.kind)] = event.level
         if "initial" in facts and "final" in facts:
             area = digcomp_competence(event.competence).area_code
@@ -143,27 +177,27 @@ class StatisticsProjection(Projection):
             self._add(period, "digcomp_gain_sum", area, Decimal(facts["final"] - facts["initial"]))
             self._add(period, "digcomp_gain_count", area)
             # Gains are published per area only for enough learners, not enough competences.
-            await _member(db, period, f"digcomp:{area}", self._pseudonym(envelope.subject_id))
-            await db.execute("DELETE FROM open_items WHERE item = $1", item)
+            self._member_rows.add((period, f"digcomp:{area}", self._pseudonym(envelope.subject_id)))
+            self._close_item(item)
         else:
-            await _keep_item(db, item, self._pseudonym(envelope.subject_id), facts)
+            self._keep_item(item, self._pseudonym(envelope.subject_id), facts)
 
     async def _referral_made(self, db: Db, envelope: Envelope) -> None:
         event: Referral.Made = envelope.event
         destination = str(event.destination.organisation_kind or "social_legal")
         self._add(_period(envelope.recorded_at), "referrals_made", destination)
         item = self._index.pseudonym(f"referral:{envelope.stream_id}")
-        await _keep_item(db, item, self._pseudonym(event.person_id), {"destination": destination})
+        self._keep_item(item, self._pseudonym(event.person_id), {"destination": destination})
 
     @handles(Referral.Accepted, Referral.Declined, Referral.Completed, Referral.Withdrawn)
     async def _referral_outcome(self, db: Db, envelope: Envelope) -> None:
         item = self._index.pseudonym(f"referral:{envelope.stream_id}")
-        facts = await _open_item(db, item)
+        facts = await self._open_item(db, item)
         outcome = type(envelope.event).__name__.lower()
         destination = facts.get("destination", "unknown")
         self._add(_period(envelope.recorded_at), "referral_outcome", f"{destination}:{outcome}")
         if not isinstance(envelope.event, Referral.Accepted):
-            await db.execute("DELETE FROM open_items WHERE item = $1", item)
+            self._close_item(item)
 
     @handles(Visit.Helped)
     async def _helped(self, db: Db, envelope: Envelope) -> None:
@@ -172,6 +206,9 @@ class StatisticsProjection(Projection):
     @handles(ERASED)
     async def _erased(self, db: Db, envelope: Envelope) -> None:
         pseudonym = self._pseudonym(envelope.stream_id)
+        counts = self._counts
+        await self.flush(db)  # what the batch gathered so far is this person's too: written first, then erased
+        self._counts = counts  # counters only add up: they wait for the end of the batch
         rows = await db.fetch("DELETE FROM served WHERE pseudonym = $1 RETURNING period", pseudonym)
         for row in rows:
             self._add(row["period"], "people_served_erased")
@@ -283,23 +320,3 @@ def _period(at: datetime) -> date:
 async def _open_item(db: Db, item: bytes) -> dict[str, Any]:
     facts = await db.fetchval("SELECT facts FROM open_items WHERE item = $1", item)
     return {} if facts is None else dict(msgspec.msgpack.decode(facts))
-
-
-async def _member(db: Db, period: date, group: str, pseudonym: bytes) -> None:
-    """Counts a person once per group and month (distinct learners of an area, people of a service)."""
-    await db.execute(
-        "INSERT INTO members (period, grp, pseudonym) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        period,
-        group,
-        pseudonym,
-    )
-
-
-async def _keep_item(db: Db, item: bytes, pseudonym: bytes, facts: dict[str, Any]) -> None:
-    await db.execute(
-        """INSERT INTO open_items (item, pseudonym, facts) VALUES ($1, $2, $3)
-           ON CONFLICT (item) DO UPDATE SET facts = $3""",
-        item,
-        pseudonym,
-        msgspec.msgpack.encode(facts),
-    )

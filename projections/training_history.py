@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -65,13 +66,26 @@ class TrainingHistoryProjection(Projection):
     schema = "rm_training"
 
     def __init__(self) -> None:
-        self._attendance_changed: set[UUID] = set()
+        self.begin()
 
     def begin(self) -> None:
-        self._attendance_changed = set()
+        self._attendance_changed: set[UUID] = set()
+        self._gathered: dict[str, list[tuple[Any, ...]]] = {}
+        """Rows to insert or upsert, per statement, in the order they came: each table's rows are
+        independent of the other tables', so a statement's rows go together (one executemany each)."""
+
+    def _gather(self, statement: str, *row: Any) -> None:
+        self._gathered.setdefault(statement, []).append(row)
+
+    async def _write(self, db: Db) -> None:
+        """Send what was gathered (before a statement that depends on it, and at the end of the batch)."""
+        gathered, self._gathered = self._gathered, {}
+        for statement, rows in gathered.items():
+            await db.executemany(statement, rows)
 
     async def flush(self, db: Db) -> None:
         """Totals are recomputed from the day rows once per batch, so a corrected day never counts twice."""
+        await self._write(db)
         if not self._attendance_changed:
             return
         await db.execute(
@@ -89,7 +103,7 @@ class TrainingHistoryProjection(Projection):
     @handles(Cohort.Scheduled)
     async def _scheduled(self, db: Db, envelope: Envelope) -> None:
         event: Cohort.Scheduled = envelope.event
-        await db.execute(
+        self._gather(
             """INSERT INTO cohorts (cohort_id, name, starts_on, ends_on, session_days) VALUES ($1, $2, $3, $4, $5)
                ON CONFLICT (cohort_id) DO NOTHING""",
             envelope.stream_id,
@@ -101,7 +115,7 @@ class TrainingHistoryProjection(Projection):
 
     @handles(TrainingRecord.Enrolled)
     async def _enrolled(self, db: Db, envelope: Envelope) -> None:
-        await db.execute(
+        self._gather(
             """INSERT INTO records (record_id, person_id, cohort_id, status) VALUES ($1, $2, $3, 'enrolled')
                ON CONFLICT (record_id) DO NOTHING""",
             envelope.stream_id,
@@ -112,7 +126,7 @@ class TrainingHistoryProjection(Projection):
     @handles(TrainingRecord.AttendanceRecorded)
     async def _attendance(self, db: Db, envelope: Envelope) -> None:
         event: TrainingRecord.AttendanceRecorded = envelope.event
-        await db.execute(
+        self._gather(
             """INSERT INTO attendance (record_id, day, status, hours) VALUES ($1, $2, $3, $4)
                ON CONFLICT (record_id, day) DO UPDATE SET status = $3, hours = $4""",
             envelope.stream_id,
@@ -125,7 +139,7 @@ class TrainingHistoryProjection(Projection):
     @handles(TrainingRecord.Assessed)
     async def _assessed(self, db: Db, envelope: Envelope) -> None:
         event: TrainingRecord.Assessed = envelope.event
-        await db.execute(
+        self._gather(
             """INSERT INTO assessments (record_id, person_id, competence, kind, level) VALUES ($1, $2, $3, $4, $5)
                ON CONFLICT (record_id, competence, kind) DO UPDATE SET level = $5""",
             envelope.stream_id,
@@ -138,6 +152,7 @@ class TrainingHistoryProjection(Projection):
     @handles(TrainingRecord.Completed, TrainingRecord.Withdrawn)
     async def _finished(self, db: Db, envelope: Envelope) -> None:
         status = "completed" if isinstance(envelope.event, TrainingRecord.Completed) else "withdrawn"
+        await self._write(db)  # the record's row may be waiting
         await db.execute("UPDATE records SET status = $2 WHERE record_id = $1", envelope.stream_id, status)
 
     @handles(Visit.Helped)
@@ -145,7 +160,7 @@ class TrainingHistoryProjection(Projection):
         help_ = envelope.event.help
         if help_.category not in _DIGITAL or envelope.subject_id is None:
             return
-        await db.execute(
+        self._gather(
             """INSERT INTO digital_help (visit_id, person_id, session_on, category, minutes)
                VALUES ($1, $2, $3::timestamptz::date, $4, $5) ON CONFLICT (visit_id) DO NOTHING""",
             envelope.stream_id,
@@ -157,6 +172,7 @@ class TrainingHistoryProjection(Projection):
 
     @handles(ERASED)
     async def _erased(self, db: Db, envelope: Envelope) -> None:
+        await self._write(db)  # their rows gathered in this batch are erased too
         await db.execute(
             "DELETE FROM attendance WHERE record_id IN (SELECT record_id FROM records WHERE person_id = $1)",
             envelope.stream_id,

@@ -1,7 +1,11 @@
-"""Runs projections: each reads the log in order and commits its writes with its position.
+"""Runs projections: each applies the log in order and commits its writes with its position.
 
-Every projection runs on its own: a failure stops that one, records where and why
-(position and event type, never personal data) and leaves the others going. An
+One reader of the log (``fanout.LogFanout``) reads, decrypts and decodes each event once for
+every projection at the head; one behind (started late, just rebuilt) reads on its own up to
+the head, then joins it, and ``rebuild_all`` rebuilds several from one reader of their own.
+Every projection keeps its own position and its own transaction per batch: a failure stops
+that one, records where and why (position and event type, never personal data) and leaves
+the others going. An
 advisory lock per projection makes sure that, however many workers run, exactly one
 processes a given projection at a time. A rebuild fills a shadow schema from position
 zero while the live one stays readable, then swaps the two in one transaction.
@@ -16,35 +20,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import hashlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from typing import Any
-from uuid import UUID
 
 import asyncpg
-import msgspec
 
 from projections.base import Projection
-from service.storage.codec import CodecError, EventCodec
+from service.readmodels.fanout import (
+    LogFanout,
+    Member,
+    ProjectedEvent,
+    Undecodable,
+    decode_batch,
+)
+from service.storage.codec import EventCodec
 from service.storage.database import LOST_CONNECTION, Backoff, Connection, close_quietly, until_lost
 from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
-from service.storage.eventstore.subscription import follow
 from service.storage.runtime import Runtime
 
+__all__ = ["BatchWriter", "ProjectedEvent", "ProjectionRunner", "lock_key"]
+
 log = logging.getLogger("suivi.projections")
-
-
-class ProjectedEvent(msgspec.Struct, frozen=True):
-    position: int
-    stream_id: UUID
-    subject_id: UUID | None
-    recorded_at: Any
-    actor_id: UUID | None
-    category: str
-    topic: str
-    event: Any
 
 
 class BatchWriter:
@@ -124,12 +122,17 @@ class ProjectionRunner:
             p.name: frozenset(self._codec.topic_of_class(c) for c in p.handled_events()) for p in projections
         }
         self._reconnecting: set[str] = set()
+        # The one reader every running projection at the head shares (rebuilds and catch-ups read on their own).
+        self._live = self._fanout(self.projections, tail=True)
 
     async def run_forever(self) -> None:
         """Keep every projection up to date until cancelled."""
-        async with asyncio.TaskGroup() as group:
-            for projection in self.projections.values():
-                group.create_task(self._own_and_run(projection))
+        try:
+            async with asyncio.TaskGroup() as group:
+                for projection in self.projections.values():
+                    group.create_task(self._own_and_run(projection))
+        finally:
+            await self._live.close()
 
     async def catch_up(self, name: str) -> LogCursor:
         """Bring one projection up to the head of the log (used by tests and the CLI)."""
@@ -138,9 +141,52 @@ class ProjectionRunner:
 
     async def rebuild(self, name: str) -> LogCursor:
         """Rebuild from position zero into a shadow schema, then swap it in."""
-        projection = self.projections[name]
+        outcome = (await self._rebuild_together([name]))[name]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    async def rebuild_all(self, names: Iterable[str] | None = None) -> dict[str, LogCursor]:
+        """Rebuild several projections at once from one reader of the log, each swapped in as it is done.
+
+        One that fails stops alone; the others go on, and the failures are raised together at the end.
+        """
+        outcomes = await self._rebuild_together(list(self.projections if names is None else names))
+        failures = [o for o in outcomes.values() if isinstance(o, Exception)]
+        if failures:
+            raise ExceptionGroup("some rebuilds failed", failures)
+        return {n: o for n, o in outcomes.items() if isinstance(o, LogCursor)}
+
+    async def _rebuild_together(self, names: list[str]) -> dict[str, LogCursor | BaseException]:
+        projections = [self.projections[name] for name in names]
+        for projection in projections:
+            await self._set_status(projection.name, "rebuilding")
+            await self._prepare_shadow(projection)
+        fanout = self._fanout({p.name: p for p in projections}, tail=False)
+        try:
+            # Every member joins before the reader reads anything: all start from position zero together.
+            members = [(p, fanout.join(p.name, self._topics[p.name], LOG_START)) for p in projections]
+            done = await asyncio.gather(
+                *(self._rebuild_from(fanout, p, m) for p, m in members if m is not None), return_exceptions=True
+            )
+        finally:
+            await fanout.close()
+        return dict(zip(names, done, strict=True))
+
+    async def _rebuild_from(self, fanout: LogFanout, projection: Projection, member: Member) -> LogCursor:
         shadow = f"{projection.schema}_rebuild"
-        await self._set_status(name, "rebuilding")
+        try:
+            cursor, _ = await self._consume(projection, shadow, member, LOG_START)
+        finally:
+            fanout.leave(member)
+        async with self._runtime.pool.acquire() as connection, connection.transaction():
+            await connection.execute(f"DROP SCHEMA {projection.schema} CASCADE")
+            await connection.execute(f"ALTER SCHEMA {shadow} RENAME TO {projection.schema}")
+        await self._set_status(projection.name, "running")
+        return cursor
+
+    async def _prepare_shadow(self, projection: Projection) -> None:
+        shadow = f"{projection.schema}_rebuild"
         async with self._runtime.pool.acquire() as connection, connection.transaction():
             await connection.execute(f"DROP SCHEMA IF EXISTS {shadow} CASCADE")
             await connection.execute(f"CREATE SCHEMA {shadow}")
@@ -148,12 +194,17 @@ class ProjectionRunner:
                 await connection.execute(
                     f"CREATE TABLE {shadow}.{table} (LIKE {projection.schema}.{table} INCLUDING ALL)"
                 )
-        cursor = await self._project(projection, shadow, LOG_START)
-        async with self._runtime.pool.acquire() as connection, connection.transaction():
-            await connection.execute(f"DROP SCHEMA {projection.schema} CASCADE")
-            await connection.execute(f"ALTER SCHEMA {shadow} RENAME TO {projection.schema}")
-        await self._set_status(name, "running")
-        return cursor
+
+    def _fanout(self, projections: dict[str, Projection], *, tail: bool) -> LogFanout:
+        topics = frozenset().union(*(self._topics[name] for name in projections))
+        return LogFanout(
+            self._runtime,
+            self._codec,
+            topics,
+            batch_size=self._batch_size,
+            tail=tail,
+            rebuild_requests=self._rebuilds_requested if tail else None,
+        )
 
     async def _own_and_run(self, projection: Projection) -> None:
         """Own the projection and run it; after a lost connection, take it up again, for ever."""
@@ -220,45 +271,79 @@ class ProjectionRunner:
                 extra={"event": "projection_resumed", "projection": projection.name},
             )
         while True:
-            cursor = await self._project(projection, projection.schema, cursor, tail=True)
+            cursor = await self._tail(projection, cursor)
             cursor = await self.rebuild(projection.name)  # tailing stops only when one is requested
 
-    async def _project(
-        self, projection: Projection, schema: str, cursor: LogCursor, *, tail: bool = False
-    ) -> LogCursor:
-        """Apply the log after ``cursor`` into ``schema``, a batch at a time, up to its head (or on, with ``tail``).
+    async def _tail(self, projection: Projection, cursor: LogCursor) -> LogCursor:
+        """Apply the log from the shared reader, until a rebuild is requested.
 
-        Returns the position reached; tailing returns only when a rebuild is requested.
+        A projection behind the shared reader (started late, or just rebuilt) first reads on its
+        own up to the head, then joins.
         """
-        batches = follow(
-            self._runtime.store,
-            self._runtime.notifier,
-            after=cursor,
-            topics=self._topics[projection.name],
-            batch_size=self._batch_size,
-            poll_interval=self._runtime.poll_interval,
-            until_caught_up=not tail,
-            stop_if=functools.partial(self._rebuild_requested, projection.name) if tail else None,
-        )
-        async with contextlib.aclosing(batches):
-            async for batch in batches:
-                cursor = await self._step(projection, schema, batch, cursor)
+        while (member := self._live.join(projection.name, self._topics[projection.name], cursor)) is None:
+            cursor = await self._project(projection, projection.schema, cursor)
+        try:
+            cursor, _ = await self._consume(projection, projection.schema, member, cursor)
+        finally:
+            self._live.leave(member)
         return cursor
+
+    async def _project(self, projection: Projection, schema: str, cursor: LogCursor) -> LogCursor:
+        """Apply the log after ``cursor`` into ``schema``, a batch at a time, up to its head, on a reader of its own."""
+        fanout = self._fanout({projection.name: projection}, tail=False)
+        member = fanout.join(projection.name, self._topics[projection.name], cursor)
+        assert member is not None  # the first member of a reader not yet started
+        try:
+            cursor, _ = await self._consume(projection, schema, member, cursor)
+        finally:
+            fanout.leave(member)
+            await fanout.close()
+        return cursor
+
+    async def _consume(
+        self, projection: Projection, schema: str, member: Member, cursor: LogCursor
+    ) -> tuple[LogCursor, str]:
+        """Apply what the reader hands this member, until it says why it stops: (position reached, why)."""
+        while True:
+            item = await member.next()
+            if isinstance(item, str):
+                return cursor, item
+            if isinstance(item, BaseException):
+                raise item
+            envelopes, last = item
+            # What waits behind goes in the same transaction: a projection that handles few
+            # events commits once for several batches, not once each.
+            while len(envelopes) < self._batch_size and (following := member.waiting_batch()) is not None:
+                envelopes, last = envelopes + following.envelopes, following.last
+            if last <= cursor:
+                continue  # joined ahead of the reader: had it already
+            if envelopes and envelopes[0].cursor <= cursor:
+                envelopes = [e for e in envelopes if e.cursor > cursor]
+            await self._commit(projection, schema, envelopes, cursor, last)
+            cursor = last
 
     async def _step(
         self, projection: Projection, schema: str, batch: list[RecordedEvent], cursor: LogCursor
     ) -> LogCursor:
-        """Apply a batch and its tracking position in one transaction (``cursor``: where the batch starts)."""
-        envelopes = []
-        for recorded in batch:
-            try:
-                envelopes.append(self._envelope(recorded))
-            except CodecError as error:
-                failure = ProjectionFailedError(projection.name, recorded.position, recorded.topic, error)
+        """Decode a batch read from the store and apply it (``cursor``: where the batch starts)."""
+        topics = self._topics[projection.name]
+        envelopes = [e for e in decode_batch(self._codec, batch) if e.event is not None and e.topic in topics]
+        await self._commit(projection, schema, envelopes, cursor, batch[-1].cursor)
+        return batch[-1].cursor
+
+    async def _commit(
+        self, projection: Projection, schema: str, envelopes: list[ProjectedEvent], first: LogCursor, last: LogCursor
+    ) -> None:
+        """Apply events and the tracking position in one transaction; an event at fault stops this projection alone."""
+        for envelope in envelopes:
+            if isinstance(envelope.event, Undecodable):
+                failure = ProjectionFailedError(
+                    projection.name, envelope.position, envelope.topic, envelope.event.error
+                )
                 await self._set_status(projection.name, "failed", str(failure))
                 raise failure from None
         try:
-            await self._apply(projection, schema, envelopes, cursor, batch[-1].cursor)
+            await _uncancelled(self._apply(projection, schema, envelopes, first, last))
         except RETRIED:
             raise  # not the events' fault: the batch is applied again once the database is back
         except Exception:
@@ -267,7 +352,6 @@ class ProjectionRunner:
             failure = await self._locate_failure(projection, schema, envelopes)
             await self._set_status(projection.name, "failed", str(failure))
             raise failure from None
-        return batch[-1].cursor
 
     async def _apply(
         self,
@@ -278,11 +362,13 @@ class ProjectionRunner:
         last: LogCursor,
     ) -> None:
         async with self._runtime.pool.acquire() as connection, connection.transaction():
-            await connection.execute(f"SET LOCAL search_path TO {schema}, public")
+            if envelopes:
+                await connection.execute(f"SET LOCAL search_path TO {schema}, public")
             # First, so that the row is locked before any write: the position moves from ``first``
             # to ``last`` only if it still is at ``first`` (else another worker has moved it).
             moved = await connection.execute(
-                """INSERT INTO tracking (transaction_id, position, progressed_at) VALUES ($1, $2, now())
+                f"""INSERT INTO {schema}.tracking AS tracking (transaction_id, position, progressed_at)
+                   VALUES ($1, $2, now())
                    ON CONFLICT (singleton) DO UPDATE SET transaction_id = $1, position = $2, progressed_at = now()
                    WHERE tracking.transaction_id = $3 AND tracking.position = $4""",
                 last.transaction_id,
@@ -325,19 +411,7 @@ class ProjectionRunner:
         return ProjectionFailedError(projection.name, culprit.position, culprit.topic, cause)
 
     def _envelope(self, recorded: RecordedEvent) -> ProjectedEvent:
-        event = None
-        if recorded.payload is not None:
-            event = self._codec.decode(recorded.topic, recorded.payload, recorded.stream_id, recorded.version)
-        return ProjectedEvent(
-            position=recorded.position,
-            stream_id=recorded.stream_id,
-            subject_id=recorded.subject_id,
-            recorded_at=recorded.recorded_at,
-            actor_id=recorded.actor_id,
-            category=recorded.category,
-            topic=recorded.topic,
-            event=event,
-        )
+        return decode_batch(self._codec, [recorded])[0]
 
     async def _cursor(self, schema: str) -> LogCursor:
         async with self._runtime.pool.acquire() as connection:
@@ -382,8 +456,12 @@ class ProjectionRunner:
             state = await connection.fetchval("SELECT state FROM projection_status WHERE name = $1", name)
         return None if state is None else str(state)
 
-    async def _rebuild_requested(self, name: str) -> bool:
-        return await self._status_of(name) == "rebuild_requested"
+    async def _rebuilds_requested(self, names: list[str]) -> set[str]:
+        async with self._runtime.pool.acquire() as connection:
+            rows = await connection.fetch(
+                "SELECT name FROM projection_status WHERE name = ANY($1) AND state = 'rebuild_requested'", names
+            )
+        return {row["name"] for row in rows}
 
 
 async def _tables(connection: Connection, schema: str) -> list[str]:
@@ -406,6 +484,25 @@ async def _until_first_ends(
     if working.done() and not working.cancelled():
         return working.result()  # its own end or error comes first (an event at fault, say)
     raise lost
+
+
+async def _uncancelled(work: Coroutine[Any, Any, None], *, grace: float = 30.0) -> None:
+    """Run ``work`` to its end even if the caller is cancelled meanwhile (for up to ``grace`` seconds more).
+
+    A batch's transaction is pipelined (executemany): cancelled halfway, asyncpg can leave the
+    connection waiting for an answer that never comes, idle in a transaction that holds back
+    every reader of the log. So a stop waits for the batch to commit or fail, then takes effect.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task}, timeout=grace)
+        if task.done() and not task.cancelled():
+            task.exception()  # seen: the stop is what the caller hears about
+        else:
+            task.cancel()
+        raise
 
 
 def lock_key(name: str) -> int:

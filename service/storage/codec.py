@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -49,13 +50,17 @@ class EventCodec:
         return self._encoder.encode(state)
 
     def decode(self, topic: str, payload: bytes, stream_id: UUID, version: int) -> Any:
-        """The event, of the class the topic names (typed Any: the topic decides)."""
+        """The event, of the class the topic names (typed Any: the topic decides).
+
+        This runs once per event read (catch-up, rebuilds): the struct's fields go straight into
+        the new event's ``__dict__``, with no intermediate copy.
+        """
+        plan = self._plans.get(topic)
         try:
-            plan = self._plans.get(topic)
             if plan is None:
                 plan = self._plans[topic] = _Plan.of(topic)
             if plan.class_version == 1:
-                fields = plan.decoder.decode(payload)
+                fields = plan.decode(payload)
             else:
                 state = msgspec.msgpack.decode(payload)
                 stored = state.pop(_CLASS_VERSION, 1)
@@ -65,12 +70,16 @@ class EventCodec:
                 fields = msgspec.convert(state, plan.shape, strict=False)
         except (msgspec.DecodeError, msgspec.ValidationError, AttributeError, TypeError, ValueError) as error:
             raise CodecError(f"cannot decode an event of topic {topic}: {type(error).__name__}") from None
-        state = msgspec.structs.asdict(fields)
-        state["originator_id"] = stream_id
-        state["originator_version"] = version
-        event: object = object.__new__(plan.event_class)
-        object.__setattr__(event, "__dict__", state)
+        event: Any = _new(plan.event_class)
+        attributes = event.__dict__
+        attributes.update(_asdict(fields))
+        attributes["originator_id"] = stream_id
+        attributes["originator_version"] = version
         return event
+
+
+_new = object.__new__
+_asdict = msgspec.structs.asdict
 
 
 class _Plan(NamedTuple):
@@ -78,14 +87,16 @@ class _Plan(NamedTuple):
 
     event_class: type
     shape: type[msgspec.Struct]
-    decoder: msgspec.msgpack.Decoder[Any]
+    decode: Callable[[bytes], Any]
+    """The shape's msgpack decoder, bound."""
     class_version: int
 
     @classmethod
     def of(cls, topic: str) -> _Plan:
         event_class = typing.cast(type, resolve_topic(topic))
         shape = _shape(event_class)
-        return cls(event_class, shape, msgspec.msgpack.Decoder(shape), getattr(event_class, _CLASS_VERSION, 1))
+        decoder = msgspec.msgpack.Decoder(shape)
+        return cls(event_class, shape, decoder.decode, getattr(event_class, _CLASS_VERSION, 1))
 
 
 @cache
@@ -103,4 +114,5 @@ def _shape(event_class: type) -> type[msgspec.Struct]:
             fields.append((field.name, annotation, msgspec.field(default_factory=field.default_factory)))
         else:
             fields.append((field.name, annotation))
-    return msgspec.defstruct(event_class.__qualname__, fields, kw_only=True)
+    # gc=False: decoded, then copied into the event at once; never part of a cycle.
+    return msgspec.defstruct(event_class.__qualname__, fields, kw_only=True, gc=False)

@@ -32,7 +32,8 @@ from service.storage.sealer import SubjectSealer
 from tests.benchmarks import catch_up, environment, population
 from tests.benchmarks.report import rate, table, verdict
 
-TARGET_REBUILD, TARGET_CASE_FILE_P99_MS = 30_000, 20.0
+TARGET_REBUILD_OF_BASELINE, TARGET_CASE_FILE_P99_MS = 0.35, 20.0
+"""Every projection, rebuilt all at once, at >= 0.35 of the bare read-and-decode rate (issue 17)."""
 _RAW_CASE_FILE = """SELECT position, recorded_at, category, kind, stream_id, actor_id, body_sealed
                     FROM rm_case_file.entries WHERE person_id = $1 ORDER BY position"""
 
@@ -92,11 +93,11 @@ def _rebuilds(url: str, master: MasterKey, total: int, args: argparse.Namespace)
     baseline = asyncio.run(catch_up.subscription_rate(url, master, total, args.batch_size))
     together = asyncio.run(_rebuild(url, master, None, args.rebuild_seconds, total, args.batch_size))
     rows = [["subscribe + decode (baseline, no projection)", f"{total:,}", "-", rate(baseline), "1.00"]]
-    slowest = min(together.values(), key=lambda r: r[0])
+    slowest = min(together.values(), key=lambda r: r[0] / r[1])
     for name, (covered, seconds, done) in together.items():
         rows.append(
             [
-                f"all 8 concurrently: {name}",
+                f"all {len(together)} at once (one shared reader): {name}",
                 f"{covered:,}",
                 f"{seconds:.1f}" + ("" if done else " (cap)"),
                 rate(covered / seconds),
@@ -121,18 +122,21 @@ def _rebuilds(url: str, master: MasterKey, total: int, args: argparse.Namespace)
     print(f"## Rebuild from position zero over {total:,} events\n")
     print(
         "Each rebuild fills a shadow schema from position zero in batches of "
-        f'{args.batch_size}, as `suivi projections rebuild` does. "all 8 concurrently" runs every rebuild '
-        "at once in one process (as `serve` runs its projections), each capped in time; a capped "
-        "rebuild's rate is the log it covered (events up to its tracking position) over the time. "
+        f'{args.batch_size}, as `suivi projections rebuild` does. "all at once" is `rebuild_all`: one reader '
+        "of the log reads, decrypts and decodes each event once and hands it to every projection, each "
+        "applying it in its own transaction; capped in time, a capped rebuild's rate is the log it covered "
+        "(events up to its tracking position) over the time. "
         '"alone" rebuilds one projection at a time, over a shorter window. The baseline reads and '
-        "decodes the whole log through `subscribe`, in the same run. The runner decrypts and decodes only the "
-        "events a projection handles (read_log's topic filter), so a projection that handles few event types "
-        "can run faster than the baseline.\n"
+        "decodes the whole log through `subscribe`, in the same run. The reader decrypts and decodes only the "
+        "events some projection handles (read_log's topic filter), so a projection alone that handles few event "
+        "types can run faster than the baseline.\n"
     )
     print(table(["reader", "events covered", "seconds", "events/s", "vs baseline"], rows))
+    of_baseline = all_rate / baseline
     print(
-        f"\nAll projections rebuilt (the slowest of the concurrent rebuilds): {rate(all_rate)} events/s; "
-        f"target >= {TARGET_REBUILD:,} ({verdict(all_rate, TARGET_REBUILD)}).\n"
+        f"\nAll projections rebuilt at once: the slowest covered {rate(all_rate)} events/s, {of_baseline:.2f} of "
+        f"the bare read-and-decode rate; target >= {TARGET_REBUILD_OF_BASELINE:.2f} "
+        f"({verdict(of_baseline, TARGET_REBUILD_OF_BASELINE)}).\n"
     )
 
 
@@ -144,14 +148,16 @@ async def _rebuild(
         runner = ProjectionRunner(runtime, await all_projections(runtime.keys), batch_size=batch_size)
         names = [only] if only else list(runner.projections)
         started = time.perf_counter()
-        tasks = {name: asyncio.create_task(runner.rebuild(name)) for name in names}
+        # All at once: one rebuild_all, one reader of the log for every projection (as after an upgrade).
+        tasks = {"all": asyncio.create_task(runner.rebuild_all(names))}
         finished: dict[str, float] = {}
         deadline = started + cap
-        while len(finished) < len(tasks) and time.perf_counter() < deadline:
+        while len(finished) < len(names) and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
-            for name, task in tasks.items():
-                if name not in finished and task.done():
-                    task.result()  # a failed rebuild stops the benchmark with its error
+            if tasks["all"].done():
+                tasks["all"].result()  # a failed rebuild stops the benchmark with its error
+            for name in names:
+                if name not in finished and await _status(runtime, name) == "running":
                     finished[name] = time.perf_counter() - started
         stopped = time.perf_counter() - started
         for task in tasks.values():
@@ -174,6 +180,12 @@ async def _rebuild(
                     )
                 results[name] = (int(covered), stopped, False)
     return results
+
+
+async def _status(runtime: Runtime, name: str) -> str | None:
+    async with runtime.pool.acquire() as connection:
+        state = await connection.fetchval("SELECT state FROM projection_status WHERE name = $1", name)
+    return None if state is None else str(state)
 
 
 # --- case-file reads --------------------------------------------------------------------------------------

@@ -33,8 +33,11 @@ class LogCursor(msgspec.Struct, frozen=True, order=True):
 LOG_START = LogCursor()
 
 
-class RecordedEvent(msgspec.Struct, frozen=True):
-    """An event read back. ``payload`` is None when the subject has been erased."""
+class RecordedEvent(msgspec.Struct, frozen=True, gc=False):
+    """An event read back. ``payload`` is None when the subject has been erased.
+
+    ``gc=False``: read by the thousand and never part of a cycle, it is left out of garbage collection.
+    """
 
     position: int
     transaction_id: int
