@@ -7,11 +7,19 @@ what the first attempt answered, and writes nothing.
 
 Where the append got to in the log (the first attempt's, for a replay) is recorded on
 ``ctx.written``, beside the result: what follows can wait for the read models to get there.
+
+For a ``repeatable`` command (one that may be decided again at no cost: a note with its own id,
+attendance ...) the idempotency check is part of the append, one round trip for the whole command:
+a repeat is decided again, and its append, finding the key taken, answers the first attempt's
+result. Only a repeat whose decision fails (its If-Match is out of date now ...) looks the key up
+on its own, before the error is let through. Other commands look the key up before deciding, as
+their decision may take something of its own that a repeat must not take again (a file number).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import random
 from collections.abc import Awaitable, Callable
@@ -24,9 +32,13 @@ import msgspec
 
 from domain.base import SuiviAggregate
 from service.application.context import Actor, ApplicationContext
-from service.storage.eventstore.records import ConcurrencyError, TransientStoreError
+from service.storage.eventstore.records import ConcurrencyError, LogCursor, TransientStoreError
+from service.storage.repository import StaleAggregateError, deciding
 
 R = TypeVar("R", bound=msgspec.Struct)
+
+_STALE_RETRIES = 3
+"""Times a command is decided again because a stream it took from memory was out of date."""
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,17 +92,28 @@ async def execute(
     that has since changed.
     """
     command_fingerprint = fingerprint(command, actor)
-    if idempotency_key is not None:
+    if idempotency_key is not None and not repeatable:
         earlier = await ctx.repository.store.earlier_result(idempotency_key, command_fingerprint)
         if earlier is not None:
-            ctx.written.reached(earlier.log_position)
-            return msgspec.msgpack.decode(earlier.response, type=result_type)
+            return _replayed(ctx, earlier.log_position, earlier.response, result_type)
     at = ctx.clock()
     loop = asyncio.get_running_loop()
     give_up_at = loop.time() + ctx.conflict_deadline
     pause = 0.002
+    stale = 0
     while True:
-        decision = await decide(at)
+        try:
+            # Only a repeatable command decides on streams as this process remembers them: after a
+            # conflict on one, a stale memory and a writer that came in meanwhile look the same, and a
+            # command that is not repeatable must answer the second with a conflict (409).
+            with deciding() if repeatable else contextlib.nullcontext():
+                decision = await decide(at)
+        except Exception:
+            if idempotency_key is not None and repeatable:
+                earlier = await ctx.repository.store.earlier_result(idempotency_key, command_fingerprint)
+                if earlier is not None:  # a repeat of a command that was carried out: its first answer
+                    return _replayed(ctx, earlier.log_position, earlier.response, result_type)
+            raise
         try:
             appended = await ctx.repository.save(
                 *decision.changed,
@@ -99,14 +122,25 @@ async def execute(
                 fingerprint=command_fingerprint,
                 response=msgspec.msgpack.encode(decision.result),
             )
-        except (ConcurrencyError, TransientStoreError):
+        except (ConcurrencyError, TransientStoreError) as error:
+            if isinstance(error, StaleAggregateError) and stale < _STALE_RETRIES:
+                # Decided on a stream as this process remembered it, and someone wrote since: the decision
+                # was never the caller's to lose, so it is taken again on the stream read afresh, at once.
+                stale += 1
+                continue
             if not repeatable or loop.time() >= give_up_at:
                 raise
             await asyncio.sleep(random.uniform(0, pause))  # noqa: S311 (jitter, not a secret)
             pause = min(pause * 2, 0.1)
             continue
-        ctx.written.reached(appended.log_position)
         if appended.replayed:
-            # The same command with the same key committed while this one was deciding.
-            return msgspec.msgpack.decode(appended.response, type=result_type)
+            # The key was taken: by this command's first attempt (or the same command, committed while
+            # this one was deciding). IdempotencyKeyReusedError came instead if another command took it.
+            return _replayed(ctx, appended.log_position, appended.response, result_type)
+        ctx.written.reached(appended.log_position)
         return decision.result
+
+
+def _replayed(ctx: ApplicationContext, position: LogCursor | None, response: bytes, result_type: type[R]) -> R:
+    ctx.written.reached(position)
+    return msgspec.msgpack.decode(response, type=result_type)

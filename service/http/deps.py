@@ -102,11 +102,18 @@ def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
 
 
 async def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
-    """Who is calling, authenticated once per request (guards and handlers share the answer)."""
+    """Who is calling, authenticated once per request (guards and handlers share the answer).
+
+    The session and the account behind it come from memory when this process read them less than
+    ``service.staff.sessions.RECENT`` seconds ago and has heard of no change to them since.
+    """
     known: Principal | None = connection.state.get("principal")
     if known is None:
         services = services_of(connection)
-        known = await authenticate(connection, services.sessions, services.accounts, services.clock())
+        sessions = services.sessions
+        if not sessions.watching and services.runtime.listener is not None:
+            await sessions.watch(services.runtime.listener)
+        known = await authenticate(connection, sessions, sessions.staff, services.clock())
         connection.state["principal"] = known
     return known
 

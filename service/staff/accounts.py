@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -95,6 +97,23 @@ def _member(row: asyncpg.Record) -> StaffMember:
         password_temporary=row["password_temporary"],
         locked_until=row.get("locked_until"),
     )
+
+
+class _KeepsStaff(Protocol):
+    def forget_member(self, staff_id: UUID) -> None: ...
+
+
+_KEEPERS: weakref.WeakSet[_KeepsStaff] = weakref.WeakSet()
+
+
+def tell_of_changes(keeper: _KeepsStaff) -> None:
+    """Have ``keeper.forget_member`` called here, at once, after each change to an account (sessions in memory)."""
+    _KEEPERS.add(keeper)
+
+
+def _changed(staff_id: UUID) -> None:
+    for keeper in list(_KEEPERS):
+        keeper.forget_member(staff_id)
 
 
 class StaffAccounts:
@@ -190,6 +209,7 @@ class StaffAccounts:
                 await connection.execute("DELETE FROM staff_sessions WHERE staff_id = $1", staff_id)
             if by is not None and at is not None:
                 await record(connection, at, by, staff_id, StaffAction.CHANGED)
+        _changed(staff_id)
         return _member(row)
 
     async def reset_password(self, staff_id: UUID, password: str, at: datetime, by: UUID) -> StaffMember:
@@ -207,6 +227,7 @@ class StaffAccounts:
             await connection.execute("DELETE FROM staff_sessions WHERE staff_id = $1", staff_id)
             await connection.execute("DELETE FROM sign_in_throttle WHERE username = $1", row["username"])
             await record(connection, at, by, staff_id, StaffAction.PASSWORD_RESET)
+        _changed(staff_id)
         return _member(row)
 
     async def unlock(self, staff_id: UUID, at: datetime, by: UUID) -> StaffMember:
@@ -235,6 +256,7 @@ class StaffAccounts:
             )
         if row is None:
             raise StaffNotFoundError(staff_id)
+        _changed(staff_id)
         return _member(row)
 
     async def authenticate(self, username: str, password: str, now: datetime) -> tuple[StaffMember | None, float]:

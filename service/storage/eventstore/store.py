@@ -8,6 +8,7 @@ here and nowhere else.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from uuid import UUID
 
 import asyncpg
 
-from service.storage.eventstore.chain import GENESIS, associated_data, chain_hash_of, command_prefix
+from service.storage.eventstore.chain import GENESIS, associated_data, command_prefix
 from service.storage.eventstore.records import (
     LOG_START,
     AppendResult,
@@ -29,8 +30,10 @@ from service.storage.eventstore.records import (
     TransientStoreError,
 )
 from service.storage.keys.subject_keys import DecryptionError, KeyStore, SubjectKey
+from service.storage.recent_aggregates import RecentAggregates
 
 Clock = Callable[[], datetime]
+_NO_SUBJECT = bytes(16)  # as chain.py hashes a non-personal event
 # The cast gets another name than the column: ORDER BY transaction_id must use the index, not the cast.
 _COLUMNS = """position, transaction_id::text::bigint AS txid, stream_id, version, topic,
               category, subject_id, recorded_at, actor_id, key_version, payload"""
@@ -95,6 +98,12 @@ class PostgresEventStore:
         self._on_append = on_append
         # (stream, version) -> chain hash. A stored hash never changes, so this never goes stale.
         self._heads: OrderedDict[tuple[UUID, int], bytes] = OrderedDict()
+        self.recent = RecentAggregates()
+        """Streams this process loaded or wrote lately, for ``Repository``; the append checks them."""
+
+    @property
+    def keys(self) -> KeyStore:
+        return self._keys
 
     async def append(
         self,
@@ -116,7 +125,7 @@ class PostgresEventStore:
                 return earlier
         versions = _check_consecutive(events)
         recorded_at = self._clock()
-        keys = await self._keys.keys_for_writing({e.subject_id for e in events if e.subject_id})
+        keys = await self._keys.keys_for_writing(_subjects(events))
         sealed = await self._seal(events, keys, recorded_at, actor_id)
         streams = list(versions)
         try:
@@ -213,9 +222,8 @@ class PostgresEventStore:
     async def _read(self, query: str, *args: object) -> list[RecordedEvent]:
         async with self._pool.acquire() as connection:
             rows = await connection.fetch(query, *args)
-        keys = await self._keys.keys_for_reading(
-            {r["subject_id"] for r in rows if r["subject_id"] and r["payload"] is not None}
-        )
+        # Positional (6: subject_id, 10: payload, as in _COLUMNS): named lookups cost as much as the rest here.
+        keys = await self._keys.keys_for_reading({r[6] for r in rows if r[6] is not None and r[10] is not None})
         return [_open(row, keys) for row in rows]
 
     async def _seal(
@@ -227,43 +235,7 @@ class PostgresEventStore:
     ) -> _Sealed:
         """Encrypted payloads and chain hashes, as column arrays for the append statement."""
         previous = await self._previous_hashes(events)
-        command = command_prefix(recorded_at, actor_id)
-        key_versions: list[int] = []
-        payloads: list[bytes] = []
-        hashes: list[bytes] = []
-        heads: dict[UUID, tuple[int, bytes]] = {}
-        for event in events:
-            key_version = 0
-            payload = event.payload
-            stream = event.stream_id.bytes
-            if event.subject_id is not None:
-                key = keys[event.subject_id]
-                key_version = key.version
-                payload = key.encrypt(payload, associated_data(event.stream_id, event.version, event.topic))
-            hash_ = chain_hash_of(
-                previous[event.stream_id],
-                stream,
-                event.version,
-                event.topic,
-                event.category,
-                event.subject_id,
-                command,
-                key_version,
-                payload,
-            )
-            previous[event.stream_id] = hash_
-            heads[event.stream_id] = (event.version, hash_)
-            key_versions.append(key_version)
-            payloads.append(payload)
-            hashes.append(hash_)
-        return _Sealed(
-            stream_ids=[e.stream_id for e in events],
-            versions=[e.version for e in events],
-            key_versions=key_versions,
-            payloads=payloads,
-            hashes=hashes,
-            heads=heads,
-        )
+        return _seal(events, keys, previous, command_prefix(recorded_at, actor_id))
 
     async def _previous_hashes(self, events: Sequence[NewEvent]) -> dict[UUID, bytes]:
         previous: dict[UUID, bytes] = {}
@@ -332,14 +304,96 @@ class PostgresEventStore:
 
 
 def _check_consecutive(events: Iterable[NewEvent]) -> dict[UUID, int]:
-    """The last version per stream; refuses gaps or repeats inside one append."""
+    """The last version per stream; refuses gaps or repeats inside one append.
+
+    A command's events mostly share one stream id object: it is looked up again only when it
+    changes (a UUID's hash is computed in Python, every time).
+    """
     last: dict[UUID, int] = {}
+    current: UUID | None = None
+    at = 0
     for event in events:
-        expected_next = last.get(event.stream_id, event.version - 1) + 1
-        if event.version != expected_next or event.version < 1:
-            raise InvalidAppendError(f"stream {event.stream_id}: version {event.version} follows {expected_next - 1}")
-        last[event.stream_id] = event.version
+        stream_id = event.stream_id
+        if stream_id is not current:
+            if current is not None:
+                last[current] = at
+            current = stream_id
+            at = last.get(stream_id, event.version - 1)
+        if event.version != at + 1 or event.version < 1:
+            raise InvalidAppendError(f"stream {stream_id}: version {event.version} follows {at}")
+        at = event.version
+    if current is not None:
+        last[current] = at
     return last
+
+
+def _seal(
+    events: Sequence[NewEvent], keys: dict[UUID, SubjectKey], previous: dict[UUID, bytes], command: bytes
+) -> _Sealed:
+    """Each event encrypted under its subject's key and chained to the one before it in its stream.
+
+    The same bytes as ``chain.chain_hash_of`` and ``chain.associated_data`` (the tamper check
+    recomputes them with those), with what a command's events share worked out once per command.
+    """
+    key_versions: list[int] = []
+    payloads: list[bytes] = []
+    hashes: list[bytes] = []
+    heads: dict[UUID, tuple[int, bytes]] = {}
+    labels: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+    sha256 = hashlib.sha256
+    stream_id: UUID | None = None
+    stream = b""
+    chain = b""
+    subject_id: UUID | None = None
+    subject = _NO_SUBJECT
+    key: SubjectKey | None = None
+    for event in events:
+        if event.stream_id is not stream_id:
+            if stream_id is not None:
+                previous[stream_id] = chain
+            stream_id = event.stream_id
+            stream = stream_id.bytes
+            chain = previous[stream_id]
+        if event.subject_id is not subject_id:
+            subject_id = event.subject_id
+            subject = _NO_SUBJECT if subject_id is None else subject_id.bytes
+            key = None if subject_id is None else keys[subject_id]
+        label = labels.get((event.topic, event.category))
+        if label is None:
+            label = labels[(event.topic, event.category)] = (
+                event.topic.encode(),
+                f"{event.topic}\0{event.category}\0".encode(),
+            )
+        version = event.version.to_bytes(4, "big")
+        if key is None:
+            key_version, payload = 0, event.payload
+        else:
+            key_version, payload = key.version, key.encrypt(event.payload, stream + version + label[0])
+        chain = sha256(
+            b"".join((chain, stream, version, label[1], subject, command, key_version.to_bytes(4, "big"), payload))
+        ).digest()
+        heads[stream_id] = (event.version, chain)
+        key_versions.append(key_version)
+        payloads.append(payload)
+        hashes.append(chain)
+    return _Sealed(
+        stream_ids=[e.stream_id for e in events],
+        versions=[e.version for e in events],
+        key_versions=key_versions,
+        payloads=payloads,
+        hashes=hashes,
+        heads=heads,
+    )
+
+
+def _subjects(events: Iterable[NewEvent]) -> set[UUID]:
+    subjects: set[UUID] = set()
+    last: UUID | None = None
+    for event in events:
+        if event.subject_id is not None and event.subject_id is not last:
+            last = event.subject_id
+            subjects.add(last)
+    return subjects
 
 
 def _open(row: asyncpg.Record, keys: dict[UUID, SubjectKey]) -> RecordedEvent:
