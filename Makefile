@@ -35,6 +35,8 @@ bench: $(INSTALLED)
 	$(BIN)/python -m tests.benchmarks
 	$(BIN)/python -m tests.benchmarks.projections
 	$(BIN)/python -m tests.benchmarks.http_load
+	$(BIN)/python -m tests.benchmarks.scaling
+	$(BIN)/python -m tests.benchmarks.documents
 
 lock:
 	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev \

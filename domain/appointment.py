@@ -36,6 +36,10 @@ class AppointmentStateError(DomainError):
     """The appointment is not at the step this command needs (cancelled, already arrived...)."""
 
 
+class AppointmentNotBegunError(AppointmentStateError):
+    """An absence is noted once the appointment has begun: before, the person may still come."""
+
+
 class Appointment(SuiviAggregate):
     CATEGORY = Category.SOCIAL_LEGAL  # the default; each appointment's own kind decides (category_of)
 
@@ -48,6 +52,7 @@ class Appointment(SuiviAggregate):
         self.minutes = 0
         self.status = AppointmentStatus.BOOKED
         self.booked_by: UUID | None = None
+        self.visit_id: UUID | None = None
 
     @property
     def ends_at(self) -> datetime:
@@ -94,9 +99,12 @@ class Appointment(SuiviAggregate):
         """The person came: checked in at the desk (for office hours, they join that day's board)."""
 
         checked_in_by: UUID
+        visit_id: UUID | None = None
+        """The office-hours visit opened for them in the same append (None for a social-legal appointment)."""
 
         def apply(self, appointment: "Appointment") -> None:
             appointment.status = AppointmentStatus.ARRIVED
+            appointment.visit_id = self.visit_id
 
     class MarkedNoShow(SuiviAggregate.Event):
         marked_by: UUID
@@ -163,17 +171,20 @@ class Appointment(SuiviAggregate):
         self._ensure_status(AppointmentStatus.BOOKED)
         self.trigger_event(self.Cancelled, timestamp=aware(at), cancelled_by=by)
 
-    def check_in(self, at: datetime, by: UUID) -> None:
-        """The person arrived. A person marked absent who turns up late is welcome still."""
+    def check_in(self, at: datetime, by: UUID, visit_id: UUID | None = None) -> None:
+        """The person arrived. A person marked absent who turns up late is welcome still.
+
+        ``visit_id`` names the office-hours visit that puts them on that day's board.
+        """
         self._ensure_status(AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW)
-        self.trigger_event(self.Arrived, timestamp=aware(at), checked_in_by=by)
+        self.trigger_event(self.Arrived, timestamp=aware(at), checked_in_by=by, visit_id=visit_id)
 
     def mark_no_show(self, at: datetime, by: UUID) -> None:
         """Only once the appointment has begun: before, the person may still come."""
         self._ensure_status(AppointmentStatus.BOOKED)
         if aware(at) < self.starts_at:
-            raise AppointmentStateError(f"appointment {self.id} has not begun")
-        self.trigger_event(self.MarkedNoShow, timestamp=at, marked_by=by)
+            raise AppointmentNotBegunError(f"appointment {self.id} has not begun")
+        self.trigger_event(self.MarkedNoShow, timestamp=aware(at), marked_by=by)
 
     def _ensure_status(self, *allowed: AppointmentStatus) -> None:
         if self.status not in allowed:

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.appointment import Appointment
 from domain.office_hours import Visit
 from projections.base import ERASED, Db, Envelope, Projection, handles
 
@@ -19,6 +20,8 @@ class BoardLine(msgspec.Struct, frozen=True):
     called_at: datetime | None
     helper_id: UUID | None
     request_category: str | None
+    booked: bool = False
+    """Checked in from an office-hours appointment (sur rendez-vous)."""
 
 
 class Board(msgspec.Struct, frozen=True):
@@ -72,6 +75,12 @@ class BoardProjection(Projection):
             envelope.recorded_at,
         )
 
+    @handles(Appointment.Arrived)
+    async def _came_with_a_booking(self, db: Db, envelope: Envelope) -> None:
+        # The visit is appended just before, in the same append: its row is there.
+        if envelope.event.visit_id is not None:
+            await db.execute("UPDATE visits SET booked = true WHERE visit_id = $1", envelope.event.visit_id)
+
     @handles(ERASED)
     async def _erased(self, db: Db, envelope: Envelope) -> None:
         await db.execute("DELETE FROM visits WHERE person_id = $1", envelope.stream_id)
@@ -79,7 +88,7 @@ class BoardProjection(Projection):
 
 async def read_board(db: Db, session_on: date, site: str) -> Board:
     rows = await db.fetch(
-        """SELECT visit_id, person_id, status, checked_in_at, called_at, helper_id, request_category
+        """SELECT visit_id, person_id, status, checked_in_at, called_at, helper_id, request_category, booked
            FROM rm_board.visits WHERE session_on = $1 AND site = $2 ORDER BY checked_in_at, visit_id""",
         session_on,
         site,

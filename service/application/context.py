@@ -17,6 +17,7 @@ import msgspec
 
 from domain.policy import Role
 from projections.blind_index import BlindIndex
+from service.documents.store import DocumentStore
 from service.staff.accounts import StaffAccounts
 from service.storage.eventstore.records import LogCursor
 from service.storage.keys.subject_keys import KeyStore
@@ -89,6 +90,11 @@ class ApplicationContext:
     @property
     def accounts(self) -> StaffAccounts:
         return StaffAccounts(self.pool)
+
+    @property
+    def documents(self) -> DocumentStore:
+        """The documents' content (scans), sealed in chunks under each person's key."""
+        return DocumentStore(self.pool, self.keys)
 
     @classmethod
     def from_runtime(

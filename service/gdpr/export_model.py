@@ -16,14 +16,18 @@ from uuid import UUID
 import msgspec
 
 from domain.access import AccessRecord, AccessReview
+from domain.agenda_day import AgendaDay
+from domain.appointment import Appointment
 from domain.base import SuiviAggregate
 from domain.case import Case
 from domain.certificate import Certificate
 from domain.cohort import Cohort
 from domain.consent import ConsentRecord
+from domain.document import Document
 from domain.office_hours import Visit
 from domain.person import LegalHold, Person, PersonDetails
 from domain.referral import Referral
+from domain.reminder import Reminder
 from domain.rights import RightsRequest
 from domain.training import TrainingRecord
 
@@ -43,6 +47,10 @@ class Section(enum.StrEnum):
     ACCESS_LOG = "access_log"
     RIGHTS_REQUESTS = "rights_requests"
     GDPR = "gdpr"
+    APPOINTMENTS = "appointments"
+    """Appointments booked for the person (with the social-legal service or at office hours), and their steps."""
+    DOCUMENTS = "documents"
+    """Scans attached to a case or to the identity file: their versions (the files are in the ZIP export)."""
 
 
 def _all(aggregate: type, section: Section) -> dict[type, Section]:
@@ -59,6 +67,10 @@ LEFT_OUT: dict[type, str] = {
     Cohort.TrainerAssigned: "about the cohort's staff, not about the person",
     Cohort.TrainerUnassigned: "about the cohort's staff, not about the person",
     Cohort.CapacityChanged: "about the cohort's size, not about the person",
+    **{
+        event: "a staff member's agenda: which times are taken, by appointment id; the appointment is exported"
+        for event in _all(AgendaDay, Section.APPOINTMENTS)
+    },
     AccessReview.Reviewed: "the DPO's review of a staff member's access, not about the person (the access is exported)",
 }
 
@@ -84,6 +96,9 @@ SECTIONS: dict[type, Section] = {
     **_all(Referral, Section.REFERRALS),
     **_all(AccessRecord, Section.ACCESS_LOG),
     **_all(RightsRequest, Section.RIGHTS_REQUESTS),
+    **_all(Appointment, Section.APPOINTMENTS),
+    **_all(Reminder, Section.APPOINTMENTS),  # its reminders, with the recipient as it was
+    **_all(Document, Section.DOCUMENTS),
 }
 
 
@@ -156,6 +171,8 @@ class SubjectExport(msgspec.Struct, kw_only=True):
     access_log: list[ExportEntry] = msgspec.field(default_factory=list)
     rights_requests: list[ExportEntry] = msgspec.field(default_factory=list)
     gdpr: list[ExportEntry] = msgspec.field(default_factory=list)
+    appointments: list[ExportEntry] = msgspec.field(default_factory=list)
+    documents: list[ExportEntry] = msgspec.field(default_factory=list)
     unreadable_events: int = 0
     """Events about the person that could not be read (0 unless something is wrong)."""
 

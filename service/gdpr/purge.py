@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
+from service.documents import store as documents
 from service.readmodels.registry import PROJECTION_SCHEMAS
 from service.storage.database import Connection
 
@@ -65,5 +66,9 @@ async def purge(db: Connection, person_ids: Sequence[UUID]) -> int:
                    SELECT DISTINCT stream_id FROM events WHERE subject_id = ANY($1::uuid[]))""",
             ids,
         )
+        deleted += int(status.split()[-1])
+        deleted += await documents.purge(db, ids)  # with their keys already, by cascade; and here too
+        # The reminders' outbox holds no plaintext (their events are shredded with the key): the rows go too.
+        status = await db.execute("DELETE FROM reminder_outbox WHERE person_id = ANY($1::uuid[])", ids)
         deleted += int(status.split()[-1])
     return deleted

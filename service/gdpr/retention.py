@@ -10,6 +10,9 @@ the last event of that category (no decryption needed, only the log's columns):
 - identity only (registered, never served): ``SUIVI_RETENTION_IDENTITY_ONLY_YEARS`` (1) after
   the last change to their identity.
 
+A document counts with its category, as its events do: a case's paper is social-legal data, an
+identity scan identity data (``documents`` says how many of each go with the person).
+
 Consent, access-log and GDPR events do not restart the clock. A run erases the people due,
 except those under a legal hold, which it reports.
 """
@@ -26,9 +29,11 @@ from uuid import UUID
 import msgspec
 
 from domain.case import Case
+from domain.document import Document
 from domain.person import Person
 from domain.rights import add_months
 from service.application.context import Actor, ApplicationContext
+from service.documents import orphans
 from service.gdpr.erasure import HoldSummary, erase, holds_of
 from service.gdpr.guard import require_dpo
 from service.gdpr.tools import ErasureTools
@@ -60,6 +65,8 @@ class DuePerson(msgspec.Struct, frozen=True, kw_only=True):
     kept_for: str
     """The category whose period ended last."""
     legal_holds: list[HoldSummary] = msgspec.field(default_factory=list)
+    documents: dict[str, int] = msgspec.field(default_factory=dict)
+    """The person's documents (scans) per category, erased with them."""
 
 
 class RetentionReport(msgspec.Struct, kw_only=True):
@@ -120,6 +127,17 @@ async def people_due(ctx: ApplicationContext, policy: RetentionPolicy, today: da
         on, category = due_date(policy, last)
         if on <= today:
             due.append(DuePerson(person_id=row["subject_id"], due_on=on, kept_for=category))
+    async with ctx.pool.acquire() as db:
+        held = await db.fetch(
+            """SELECT subject_id, category, count(*) AS documents FROM events
+               WHERE topic = $1 AND subject_id = ANY($2::uuid[]) GROUP BY subject_id, category""",
+            codec.topic_of_class(Document.Attached),
+            [d.person_id for d in due],
+        )
+    documents: dict[UUID, dict[str, int]] = {}
+    for row in held:
+        documents.setdefault(row["subject_id"], {})[row["category"]] = row["documents"]
+    due = [msgspec.structs.replace(d, documents=documents.get(d.person_id, {})) for d in due]
     return sorted(due, key=lambda d: (d.due_on, str(d.person_id)))
 
 
@@ -130,6 +148,8 @@ async def run_retention(
     require_dpo(actor)
     today = ctx.clock().date()
     report = RetentionReport(dry_run=dry_run, today=today, due=[])
+    if not dry_run:  # and the content of uploads whose document event never landed
+        await orphans.sweep(ctx.documents, ctx.pool)
     for candidate in await people_due(ctx, policy, today):
         holds = holds_of(await ctx.repository.get(Person, candidate.person_id))
         person = msgspec.structs.replace(candidate, legal_holds=holds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from projections.access_log import AccessLogProjection
+from projections.agenda import AgendaProjection
 from projections.base import Projection
 from projections.blind_index import BlindIndex
 from projections.board import BoardProjection
@@ -10,6 +11,7 @@ from projections.case_file import CaseFileProjection
 from projections.caseload import CaseloadProjection
 from projections.certificates import CertificateRegisterProjection
 from projections.directory import DirectoryProjection
+from projections.documents import DocumentRegisterProjection
 from projections.roster import RosterProjection
 from projections.statistics import StatisticsProjection
 from projections.training_history import TrainingHistoryProjection
@@ -26,6 +28,8 @@ PROJECTION_CLASSES: tuple[type[Projection], ...] = (
     AccessLogProjection,
     StatisticsProjection,
     CertificateRegisterProjection,
+    AgendaProjection,
+    DocumentRegisterProjection,
 )
 PROJECTION_SCHEMAS = {p.name: p.schema for p in PROJECTION_CLASSES}
 """Each projection's name and schema, for status and readiness (no keys needed)."""
@@ -50,4 +54,6 @@ async def all_projections(keys: KeyStore) -> list[Projection]:
         AccessLogProjection(sealer),
         StatisticsProjection(index),
         CertificateRegisterProjection(),
+        AgendaProjection(),
+        DocumentRegisterProjection(),
     ]

@@ -163,6 +163,9 @@ class Narrator:
             if h.kind == "AccessRecord.Recorded"
             else (lambda p: t.inline("purpose", p)),
             "evidence": lambda e: t.inline("evidence", e),
+            # a document's file: its format in words, its size in kilobytes
+            "media_type": lambda m: t.of("documents.format", m),
+            "size": lambda n: t("documents.size_kb", size=t.number(max(1, round(int(n) / 1024)))),
         }
 
     def _access_details(self, body: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -20,6 +20,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.appointment import AppointmentKind, AppointmentStatus
 from domain.base import Category
 from domain.case_values import CaseDomain, CaseOutcome, DocumentKind
 from domain.certificate import CertificateKind, DocumentLanguage
@@ -29,6 +30,7 @@ from domain.organisations import OrganisationKind
 from domain.person import LegalBasis, Situation
 from domain.policy import Role, Scope
 from domain.referral import ReferralSource, ReferralStatus
+from domain.reminder import Channel, FailureReason, ReminderStatus, WithdrawalReason
 from domain.rights import IdentityCheck, ObjectionDecision, RequestStatus, Right
 from domain.training import AssessmentKind, AttendanceStatus, RecordStatus
 from service.words import formatting
@@ -60,7 +62,13 @@ ENUM_KINDS: dict[type[enum.Enum], str] = {
     ObjectionDecision: "objection",
     OrganisationKind: "organisation",
     CertificateKind: "certificate_kind",
+    AppointmentKind: "appointment_kind",
+    AppointmentStatus: "appointment_status",
     DocumentLanguage: "document_language",
+    Channel: "reminder_channel",
+    ReminderStatus: "reminder_status",
+    FailureReason: "reminder_failure",
+    WithdrawalReason: "reminder_withdrawal",
 }
 """Each enumeration of ``domain/`` and the catalogue prefix of its words (``purpose.contact_sms``)."""
 
@@ -84,6 +92,8 @@ NOT_SHOWN: frozenset[str] = frozenset(
         "access_id",
         "consent_record_id",
         "given_version",
+        "appointment_id",
+        "visit_id",
         # the other record of a merge: the sentence names it by its file number
         "kept_id",
         "duplicate_id",

@@ -165,6 +165,39 @@ ENDPOINTS = [
         frozenset({SW, OSW, HELPER}),
         body({"reason": SOCIAL_LEGAL_TEXT[2]}),
     ),
+    # Appointments: social workers and helpers (an office-hours slot with whoever is on duty: no double booking).
+    Endpoint(
+        "POST",
+        "/appointments",
+        frozenset({SW, OSW, HELPER}),
+        lambda ids: {
+            "kind": "office_hours",
+            "person_id": ids["person"],
+            "site": "Liège centre",
+            "starts_at": "2026-09-02T10:00:00+02:00",
+            "minutes": 30,
+        },
+    ),
+    Endpoint("GET", "/appointments/{follow_up}", frozenset({SW, OSW, HELPER})),  # no such appointment: 404
+    Endpoint(
+        "POST",
+        "/appointments/{follow_up}/move",
+        frozenset({SW, OSW, HELPER}),
+        body({"site": "Liège centre", "starts_at": "2026-09-03T10:00:00+02:00", "minutes": 30}),
+    ),
+    Endpoint("POST", "/appointments/{follow_up}/cancellation", frozenset({SW, OSW, HELPER})),
+    Endpoint("POST", "/appointments/{follow_up}/arrival", frozenset({SW, OSW, HELPER})),
+    Endpoint("POST", "/appointments/{follow_up}/no-show", frozenset({SW, OSW, HELPER})),
+    Endpoint("GET", "/agenda/staff", frozenset({SW, OSW, HELPER})),
+    Endpoint("GET", "/agenda/staff/{social_worker}?day=2026-08-31&days=7", frozenset({SW, OSW, HELPER})),
+    Endpoint("GET", "/agenda/site?site=Li%C3%A8ge%20centre&day=2026-09-02", frozenset({SW, OSW, HELPER})),
+    Endpoint("POST", "/agenda/feed", frozenset({SW, OSW, HELPER})),
+    Endpoint("DELETE", "/agenda/feed", frozenset({SW, OSW, HELPER})),
+    # GET /agenda/feeds/{token}.ics takes no session (its secret token is the key): tests/http/test_appointments_api.py
+    # Reminders follow the appointments (no such appointment or reminder: 404).
+    Endpoint("GET", "/reminders/appointments/{follow_up}", frozenset({SW, OSW, HELPER})),
+    Endpoint("GET", "/reminders/failed", frozenset({SW, OSW, HELPER})),
+    Endpoint("POST", "/reminders/{follow_up}/retry", frozenset({SW, OSW, HELPER})),
     Endpoint(
         "POST",
         "/cases",
@@ -233,6 +266,25 @@ ENDPOINTS = [
     Endpoint("GET", "/statistics/report?period=2026-Q3&format=csv", frozenset({SW, OSW, DPO, ADMIN})),
     Endpoint("GET", "/statistics/report?period=2026&format=xlsx", frozenset({SW, OSW, DPO, ADMIN})),
     Endpoint("GET", "/statistics/reports", frozenset({SW, OSW, DPO, ADMIN})),
+    # Documents: a case's papers are its social worker's (a colleague needs a reason); identity papers are
+    # read and written by those who register people; never the trainer's, the DPO's (export only) or the admin's.
+    # The uploads are multipart/form-data: sent JSON, an allowed role gets a 400, never a 401 or a 403.
+    # Reading goes by the person: the other social worker follows her too, having accepted her referral above.
+    Endpoint("GET", "/cases/{case}/documents/scans", frozenset({SW, OSW})),
+    Endpoint("POST", "/cases/{case}/documents/scans", frozenset({SW}), body({"title": "x"})),
+    Endpoint("POST", "/cases/{case}/documents/{follow_up}/versions", frozenset({SW}), body({})),  # no such: 400/404
+    Endpoint("GET", "/cases/{case}/documents/{follow_up}/versions/1", frozenset({SW, OSW})),
+    Endpoint(
+        "POST",
+        "/cases/{case}/documents/{follow_up}/versions/1/break-glass",
+        frozenset({SW, OSW}),
+        body({"reason": "colleague on leave"}),
+    ),
+    Endpoint("GET", "/people/{person}/documents/scans", frozenset({SW, OSW, HELPER})),
+    Endpoint("POST", "/people/{person}/documents/scans", frozenset({SW, OSW, HELPER}), body({"title": "x"})),
+    Endpoint("POST", "/people/{person}/documents/{follow_up}/versions", frozenset({SW, OSW, HELPER}), body({})),
+    Endpoint("GET", "/people/{person}/documents/{follow_up}/versions/1", frozenset({SW, OSW, HELPER})),
+    Endpoint("GET", "/dpo/people/{person}/export.zip", frozenset({DPO})),
 ]
 
 

@@ -262,7 +262,10 @@ async def test_every_post_route_of_the_pages_is_fuzzed_even_without_a_form(app, 
         "hold_id": ids["person_id"],
         "access_id": ids["case_id"],  # no such access
         "other_id": ids["case_id"],  # the other record of a merge: an id of another kind
+        "document_id": ids["case_id"],  # no such document
         "certificate_id": ids["case_id"],  # no such certificate
+        "reminder_id": ids["case_id"],  # no such reminder
+        "appointment_id": ids["case_id"],  # no such appointment
     }
     actions = ["notes", "follow-ups", "closure", "reassignment", "external-referral", "reopening", "x", "hold"]
     actions += ["restriction", "lift-hold", "lift-restriction", "answer", "extension"]

@@ -25,6 +25,8 @@ class BoardEntry(msgspec.Struct, frozen=True):
     called_at: datetime | None
     helper_id: UUID | None
     request_category: str | None
+    booked: bool = False
+    """Came with an office-hours appointment (sur rendez-vous)."""
 
 
 class BoardView(msgspec.Struct, frozen=True):
@@ -70,4 +72,5 @@ def _entry(line: BoardLine, name: PersonName | None) -> BoardEntry:
         line.called_at,
         line.helper_id,
         line.request_category,
+        booked=line.booked,
     )
