@@ -22,7 +22,7 @@ from tests.benchmarks.report import paired_ratio, rate, spread, table, verdict
 
 SYSTEMS = ("suivi", "raw", "eventsourcing")
 TARGET_WRITERS, TARGET_EVENTS = 8, 10
-TARGET_OF_RAW, TARGET_OF_EVENTSOURCING, TARGET_CATCH_UP = 0.80, 3.0, 100_000
+TARGET_OF_RAW, TARGET_OF_EVENTSOURCING, TARGET_CATCH_UP_OF_RAW = 0.80, 3.0, 0.45
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -111,10 +111,11 @@ def _catch_up(url: str, master: MasterKey, args: argparse.Namespace) -> None:
     ]
     print(f"Batches of {batch}, one reader, fresh runtime (cold key cache) per run; median of {args.reps} runs.\n")
     print(table(["reader", "events/s", "vs raw SELECT", "spread"], rows))
-    headline = statistics.median(samples["subscribe + EventCodec.decode (decrypted and decoded)"])
+    decoded = samples["subscribe + EventCodec.decode (decrypted and decoded)"]
+    ratio = paired_ratio(decoded, raw)
     print(
-        f"\nTarget: catch-up >= {TARGET_CATCH_UP:,} events/s: {rate(headline)} "
-        f"({verdict(headline, TARGET_CATCH_UP)}).\n"
+        f"\nTarget: catch-up >= {TARGET_CATCH_UP_OF_RAW} of the raw SELECT: {rate(statistics.median(decoded))}, "
+        f"{ratio:.2f} ({verdict(ratio, TARGET_CATCH_UP_OF_RAW)}).\n"
     )
 
 
