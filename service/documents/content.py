@@ -28,6 +28,10 @@ class MediaType(StrEnum):
     PNG = "image/png"
 
 
+EXTENSIONS = {MediaType.PDF: "pdf", MediaType.JPEG: "jpg", MediaType.PNG: "png"}
+"""The file-name extension each kind of document is saved with (downloads, the export's ZIP)."""
+
+
 class RefusedContentError(Exception):
     """The upload is refused: ``reason`` is "type" (not a PDF, JPEG or PNG, or a broken one),
     "too_large" or "empty". The message never quotes the content."""

@@ -17,11 +17,10 @@ from uuid import UUID
 import msgspec
 
 from service.application.context import Actor, ApplicationContext
+from service.documents.content import EXTENSIONS, MediaType
 from service.documents.store import DocumentGoneError
 from service.gdpr.export import export_person
 from service.gdpr.export_model import SubjectExport
-
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 class ExportedFile(msgspec.Struct, frozen=True):
@@ -75,7 +74,7 @@ def exported_files(export: SubjectExport) -> list[ExportedFile]:
             continue
         title, kind = titles[entry.record_id]
         media_type = str(facts["media_type"])
-        path = f"documents/{numbers[entry.record_id]}-v{version}.{EXTENSIONS.get(media_type, 'bin')}"
+        path = f"documents/{numbers[entry.record_id]}-v{version}.{EXTENSIONS[MediaType(media_type)]}"
         files.append(
             ExportedFile(
                 path, entry.record_id, version, title, kind, media_type, int(facts["size"]), str(facts["sha256"])

@@ -49,10 +49,12 @@ from service.application.documents import (
 )
 from service.application.reading import ReadPurpose
 from service.application.views import documents as views
-from service.application.views.documents import DocumentContent, DocumentList
+from service.application.views.documents import DocumentList
+from service.documents.content import MediaType
 from service.documents.store import DocumentGoneError
 from service.gdpr.export_zip import export_zip
 from service.http.deps import Command, Services
+from service.http.downloads import document_file
 from service.http.guards import requires
 from service.http.openapi import area
 from service.http.problems import MEDIA_TYPE, problem
@@ -60,7 +62,6 @@ from service.http.uploads import MULTIPART, StreamedForm
 from service.http.wire import Changed, ShortText, changed
 from service.http.wire import Request as Body
 
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 _PROBLEM = Reference(ref="#/components/schemas/Problem")
 _FORMATS = "application/pdf, image/jpeg, image/png"
 
@@ -123,7 +124,7 @@ class _Download(Operation):
 
     def __post_init__(self) -> None:
         binary = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY))
-        ok = OpenAPIResponse(description="The file.", content=dict.fromkeys(EXTENSIONS, binary))
+        ok = OpenAPIResponse(description="The file.", content=dict.fromkeys(MediaType, binary))
         self.responses = {**(self.responses or {}), "200": ok}
 
 
@@ -146,20 +147,6 @@ async def _upload(
         blamed = [{"field": "file", "source": "body", "message": str(error)}]
         return problem(413, "request-too-large", "Request too large", str(error), errors=blamed)
     return _uploaded(outcome, location)
-
-
-def _download(content: DocumentContent, filename_stem: str) -> Stream:
-    version = content.version
-    assert version is not None
-    name = f"{filename_stem}-v{version.number}.{EXTENSIONS.get(version.media_type, 'bin')}"
-    headers = {
-        # Named by what it is, never by whom: a file name travels (downloads folder, e-mail).
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Content-Length": str(version.size),
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-    return Stream(content.chunks, media_type=version.media_type, headers=headers)
 
 
 def _gone(error: DocumentGoneError) -> Response[Any]:
@@ -230,7 +217,7 @@ async def case_document_content(
         content = await views.document_content(ctx, actor, document_id, version, purpose, case_id=case_id)
     except DocumentGoneError as error:
         return _gone(error)
-    return _download(content, str(content.document.kind))
+    return document_file(content, str(content.document.kind))
 
 
 @post(
@@ -253,7 +240,7 @@ async def case_document_break_glass(
         )
     except DocumentGoneError as error:
         return _gone(error)
-    return _download(content, str(content.document.kind))
+    return document_file(content, str(content.document.kind))
 
 
 # --- a person's identity papers ---------------------------------------------------------------
@@ -313,7 +300,7 @@ async def person_document_content(
         content = await views.document_content(ctx, actor, document_id, version, purpose, person_id=person_id)
     except DocumentGoneError as error:
         return _gone(error)
-    return _download(content, str(content.document.kind))
+    return document_file(content, str(content.document.kind))
 
 
 # --- the DPO's export with the files -----------------------------------------------------------

@@ -37,6 +37,7 @@ from service.application.views.people import person_card
 from service.documents.store import DocumentGoneError
 from service.gdpr.export_zip import export_zip
 from service.http.deps import Services, services_of
+from service.http.downloads import document_file
 from service.http.problems import CsrfError
 from service.http.security import CSRF_HEADER, Principal, authenticate
 from service.http.uploads import StreamedForm
@@ -47,7 +48,6 @@ from service.web.pages.people import reading_purpose
 from service.web.viewer import Form, Viewer, page, pages_for
 from service.words.translator import Translator
 
-EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 FORM_FIELDS = (*TEXT_FIELDS, "form_token", "person_id")
 _READERS = (Role.SOCIAL_WORKER, Role.OFFICE_HOURS_HELPER)
 
@@ -269,18 +269,7 @@ async def new_identity_version(
 
 
 def _file(content: DocumentContent, viewer: Viewer) -> Response[Any]:
-    version = content.version
-    assert version is not None
-    t = Translator(viewer.language)
-    # Named by what the paper is, never by whom it is about: a file name travels.
-    name = f"{_slug(t.of('document', content.document.kind))}-v{version.number}.{EXTENSIONS[version.media_type]}"
-    headers = {
-        "Content-Disposition": f'attachment; filename="{name}"',
-        "Content-Length": str(version.size),
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-    return Stream(content.chunks, media_type=version.media_type, headers=headers)
+    return document_file(content, _slug(Translator(viewer.language).of("document", content.document.kind)))
 
 
 @get("/cases/{case_id:uuid}/{document_id:uuid}/versions/{version:int}", guards=_READ)
