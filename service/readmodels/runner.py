@@ -36,7 +36,7 @@ from service.readmodels.fanout import (
     decode_batch,
 )
 from service.storage.codec import EventCodec
-from service.storage.database import LOST_CONNECTION, Backoff, Connection, close_quietly, until_lost
+from service.storage.database import LOST_CONNECTION, Backoff, Connection, close_quietly, create_pool, until_lost
 from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
 from service.storage.runtime import Runtime
 
@@ -115,6 +115,8 @@ _REBUILD_PENDING = ("rebuild_requested", "rebuilding")  # done once the projecti
 class ProjectionRunner:
     def __init__(self, runtime: Runtime, projections: list[Projection], *, batch_size: int = 1000) -> None:
         self._runtime = runtime
+        self._pool = runtime.pool
+        """Where batches commit: the runtime's, but a pool of their own while ``run_forever`` runs."""
         self._codec = EventCodec()
         self.projections = {p.name: p for p in projections}
         self._batch_size = batch_size
@@ -126,13 +128,22 @@ class ProjectionRunner:
         self._live = self._fanout(self.projections, tail=True)
 
     async def run_forever(self) -> None:
-        """Keep every projection up to date until cancelled."""
+        """Keep every projection up to date until cancelled.
+
+        Each projection holds a connection while its batch commits, and a batch may wait (on a lock,
+        a slow disk): on a pool of their own, the projections never keep the process's requests
+        waiting for a connection, nor requests them.
+        """
+        own = await create_pool(self._runtime.url, min_size=1, max_size=len(self.projections) + 1)
+        self._pool = own
         try:
             async with asyncio.TaskGroup() as group:
                 for projection in self.projections.values():
                     group.create_task(self._own_and_run(projection))
         finally:
             await self._live.close()
+            self._pool = self._runtime.pool
+            await own.close()
 
     async def catch_up(self, name: str) -> LogCursor:
         """Bring one projection up to the head of the log (used by tests and the CLI)."""
@@ -179,7 +190,7 @@ class ProjectionRunner:
             cursor, _ = await self._consume(projection, shadow, member, LOG_START)
         finally:
             fanout.leave(member)
-        async with self._runtime.pool.acquire() as connection, connection.transaction():
+        async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute(f"DROP SCHEMA {projection.schema} CASCADE")
             await connection.execute(f"ALTER SCHEMA {shadow} RENAME TO {projection.schema}")
         await self._set_status(projection.name, "running")
@@ -187,7 +198,7 @@ class ProjectionRunner:
 
     async def _prepare_shadow(self, projection: Projection) -> None:
         shadow = f"{projection.schema}_rebuild"
-        async with self._runtime.pool.acquire() as connection, connection.transaction():
+        async with self._pool.acquire() as connection, connection.transaction():
             await connection.execute(f"DROP SCHEMA IF EXISTS {shadow} CASCADE")
             await connection.execute(f"CREATE SCHEMA {shadow}")
             for table in await _tables(connection, projection.schema):
@@ -361,7 +372,7 @@ class ProjectionRunner:
         first: LogCursor,
         last: LogCursor,
     ) -> None:
-        async with self._runtime.pool.acquire() as connection, connection.transaction():
+        async with self._pool.acquire() as connection, connection.transaction():
             if envelopes:
                 await connection.execute(f"SET LOCAL search_path TO {schema}, public")
             # First, so that the row is locked before any write: the position moves from ``first``
@@ -391,7 +402,7 @@ class ProjectionRunner:
     ) -> ProjectionFailedError:
         culprit = envelopes[-1]
         cause: Exception = RuntimeError("the batch could not be committed")
-        async with self._runtime.pool.acquire() as connection:
+        async with self._pool.acquire() as connection:
             transaction = connection.transaction()
             await transaction.start()
             try:
@@ -414,12 +425,12 @@ class ProjectionRunner:
         return decode_batch(self._codec, [recorded])[0]
 
     async def _cursor(self, schema: str) -> LogCursor:
-        async with self._runtime.pool.acquire() as connection:
+        async with self._pool.acquire() as connection:
             row = await connection.fetchrow(f"SELECT transaction_id, position FROM {schema}.tracking")
         return LOG_START if row is None else LogCursor(row["transaction_id"], row["position"])
 
     async def _set_status(self, name: str, state: str, error: str | None = None) -> None:
-        async with self._runtime.pool.acquire() as connection:
+        async with self._pool.acquire() as connection:
             await connection.execute(
                 """INSERT INTO projection_status (name, state, error) VALUES ($1, $2, $3)
                    ON CONFLICT (name) DO UPDATE SET state = $2, error = $3, updated_at = now()""",
@@ -436,7 +447,7 @@ class ProjectionRunner:
         kept = list(_REBUILD_PENDING) if state == "reconnecting" else []
 
         async def record() -> None:
-            async with self._runtime.pool.acquire() as connection:
+            async with self._pool.acquire() as connection:
                 await connection.execute(
                     """INSERT INTO projection_status (name, state, error) VALUES ($1, $2, $3)
                        ON CONFLICT (name) DO UPDATE SET state = $2, error = $3, updated_at = now()
@@ -452,12 +463,12 @@ class ProjectionRunner:
                 await record()
 
     async def _status_of(self, name: str) -> str | None:
-        async with self._runtime.pool.acquire() as connection:
+        async with self._pool.acquire() as connection:
             state = await connection.fetchval("SELECT state FROM projection_status WHERE name = $1", name)
         return None if state is None else str(state)
 
     async def _rebuilds_requested(self, names: list[str]) -> set[str]:
-        async with self._runtime.pool.acquire() as connection:
+        async with self._pool.acquire() as connection:
             rows = await connection.fetch(
                 "SELECT name FROM projection_status WHERE name = ANY($1) AND state = 'rebuild_requested'", names
             )
