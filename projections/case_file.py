@@ -12,8 +12,10 @@ from uuid import UUID
 
 import msgspec
 
+from domain.appointment import Appointment
 from domain.case import Case
 from domain.consent import ConsentRecord
+from domain.document import Document
 from domain.office_hours import Visit
 from domain.person import Person
 from domain.referral import Referral
@@ -22,7 +24,9 @@ from projections.base import ERASED, Db, Envelope, Projection, Sealer, events_of
 from projections.bodies import event_body, event_kind, read_body
 
 PERSONAL_EVENTS = tuple(
-    e for e in events_of(Person, ConsentRecord, TrainingRecord, Visit, Case, Referral) if e is not ERASED
+    e
+    for e in events_of(Person, ConsentRecord, TrainingRecord, Visit, Case, Referral, Appointment, Document)
+    if e is not ERASED
 )
 
 

@@ -94,6 +94,8 @@ NOT_SHOWN: frozenset[str] = frozenset(
         "given_version",
         "appointment_id",
         "visit_id",
+        # a file's fingerprint: the export keeps it for the DPO; to a reader it is a raw value
+        "sha256",
         # the other record of a merge: the sentence names it by its file number
         "kept_id",
         "duplicate_id",
