@@ -255,6 +255,46 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+def eventually(check: Any, timeout: float = 30.0) -> Any:
+    """Until ``check`` holds: the live server's read models may run a little behind a write.
+
+    ``check`` may reload the page. A reload that meets the navigation a click has just started fails
+    in Chromium ("not attached to an active page", "interrupted by another navigation"): it is tried
+    again, as is a failed assertion, until the deadline; then the last failure is raised.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = check()
+            if result:
+                return result
+            failure: BaseException = AssertionError("not reached in time")
+        except (AssertionError, PlaywrightError) as error:
+            failure = error
+        if time.monotonic() > deadline:
+            raise failure
+        time.sleep(0.2)
+
+
+def reload_until(page: Any, check: Any, timeout: float = 30.0) -> Any:
+    """Until ``check`` holds on ``page``: first as it loads (a form just sent may still be on its way,
+    and a reload would cut it short), then reloaded at each try (a reload cut short is tried again)."""
+    tries = 0
+
+    def reloaded() -> Any:
+        nonlocal tries
+        tries += 1
+        if tries == 1:
+            page.wait_for_load_state()
+        else:
+            page.reload()
+        return check()
+
+    return eventually(reloaded, timeout)
+
+
 _SKIPPED_BROWSER: list[str] = []
 
 

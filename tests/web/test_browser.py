@@ -17,28 +17,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.http.conftest import PASSWORD
-from tests.web.conftest import BROWSER_TIMEOUT_MS, Live, shot
+from tests.web.conftest import BROWSER_TIMEOUT_MS, Live, eventually, reload_until, shot
 
 AXE = Path(__file__).parents[2] / "service" / "web" / "static" / "vendor" / "axe.min.js"
 SECRET_NOTE = "Dossier titre de séjour : recours introduit au CCE"
 REFERRAL_REASON = "Courrier du CPAS incompris, expulsion possible"
 
 pytestmark = pytest.mark.usefixtures("browser")
-
-
-def _eventually(check: Any, timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = check()
-            if result:
-                return result
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-        if time.monotonic() > deadline:
-            raise AssertionError("not reached in time")
-        time.sleep(0.2)
 
 
 def _register(live: Live, role: str, given: str, family: str) -> str:
@@ -78,12 +63,12 @@ def test_a_trainer_records_a_days_attendance_for_twelve_learners(open_as, live: 
     cohort_id, learners = _cohort_of_twelve(live)
     page = open_as("trainer")
     assert page.url.endswith("/ui/cohorts")
-    _eventually(lambda: page.reload() or page.get_by_text("DigiLab septembre").count() > 0)
+    reload_until(page, lambda: page.get_by_text("DigiLab septembre").count() > 0)
     _axe(page)
     shot(page, "trainer-cohorts")
     started = time.monotonic()
     page.get_by_role("link", name="Présences du jour").first.click()
-    _eventually(lambda: page.reload() or page.locator("input[type=radio]").count() == 48)
+    reload_until(page, lambda: page.locator("input[type=radio]").count() == 48)
     _axe(page)
     # Everyone present by default; two exceptions, by keyboard alone.
     first_absent = page.locator(f'input[name="mark-{learners[3]}"][value="absent"]')
@@ -113,7 +98,7 @@ def test_an_office_hours_referral_is_accepted_by_a_social_worker_and_opens_a_cas
     helper.wait_for_url("**notice=registered")
     _axe(helper)
     call = helper.get_by_role("button", name="Appeler Mariam Ouedraogo")
-    _eventually(lambda: helper.reload() or call.count() == 1)
+    reload_until(helper, lambda: call.count() == 1)
     shot(helper, "helper-board")
     call.click()
     helper.get_by_label("Demande", exact=True).fill("Lettre du CPAS")
@@ -128,17 +113,17 @@ def test_an_office_hours_referral_is_accepted_by_a_social_worker_and_opens_a_cas
     worker = open_as("social_worker")
     assert worker.url.endswith("/ui/caseload")
     heading = worker.get_by_role("heading", name="Mariam Ouedraogo", exact=False)
-    _eventually(lambda: worker.reload() or heading.count() == 1)
+    reload_until(worker, lambda: heading.count() == 1)
     _axe(worker)
     shot(worker, "social-worker-caseload")
     worker.get_by_label("Domaine").first.select_option("social_benefits")
     worker.get_by_label("Résumé").first.fill("Aide pour le courrier du CPAS")
     worker.get_by_role("button", name="Accepter et ouvrir le dossier").first.click()
     worker.wait_for_url("**/ui/people/*")
-    _eventually(lambda: worker.reload() or worker.get_by_role("heading", name="Allocations sociales · ouvert").count())
+    reload_until(worker, lambda: worker.get_by_role("heading", name="Allocations sociales · ouvert").count())
     worker.get_by_label("Note", exact=True).fill(SECRET_NOTE)
     worker.get_by_role("button", name="Ajouter la note").click()
-    _eventually(lambda: worker.reload() or worker.get_by_text(SECRET_NOTE).count() > 0)
+    reload_until(worker, lambda: worker.get_by_text(SECRET_NOTE).count() > 0)
     _axe(worker)
     shot(worker, "social-worker-file")
 
@@ -154,7 +139,7 @@ def test_the_dpo_exports_then_erases_a_person(open_as, live: Live) -> None:
     dpo.get_by_label("Date de naissance").fill("01/02/1980")
     dpo.get_by_role("button", name="Chercher").click()
     found = dpo.get_by_role("link", name="Jeanne Effacée")
-    _eventually(lambda: dpo.get_by_role("button", name="Chercher").click() or found.count() == 1)
+    eventually(lambda: dpo.get_by_role("button", name="Chercher").click() or found.count() == 1)
     dpo.get_by_role("link", name="Jeanne Effacée").click()
     dpo.wait_for_url(f"**/ui/dpo/people/{person_id}")
     download_link = dpo.get_by_role("link", name="Télécharger le fichier JSON")
@@ -294,7 +279,7 @@ def test_a_birth_date_typed_wrongly_comes_back_with_the_message_next_to_it(open_
     page.get_by_label("Date de naissance").fill("31/12/1990")
     page.get_by_role("button", name="Inscrire").click()
     page.wait_for_url("**/ui/people/*")
-    _eventually(lambda: page.reload() or page.get_by_text("Fatou Ndiaye").count() > 0)
+    reload_until(page, lambda: page.get_by_text("Fatou Ndiaye").count() > 0)
 
 
 def _file_with_a_case(live: Live, given: str, family: str) -> str:
@@ -315,7 +300,7 @@ def test_an_expired_session_brings_the_note_back_on_the_file_after_signing_in(op
     page = open_as("social_worker")
     page.goto(live.url + f"/ui/people/{person_id}")
     note = page.get_by_label("Note", exact=True)
-    _eventually(lambda: page.reload() or note.count() == 1)
+    reload_until(page, lambda: note.count() == 1)
     text = "Rendez-vous au CPAS le 12/10 : apporter la composition de ménage"
     note.fill(text)
     page.context.add_cookies([{"name": "suivi_session", "value": "expired", "url": live.url}])
@@ -330,7 +315,7 @@ def test_an_expired_session_brings_the_note_back_on_the_file_after_signing_in(op
     expect(page.locator("main")).to_contain_text("ce que vous aviez saisi a été remis dans le formulaire")
     shot(page, "social-worker-note-kept-after-expiry")
     page.get_by_role("button", name="Ajouter la note").click()
-    _eventually(lambda: _note_count(live, person_id, text) == 1)
+    eventually(lambda: _note_count(live, person_id, text) == 1)
     page.reload()
     expect(page.get_by_label("Note", exact=True)).to_have_value("")  # the draft is forgotten once used
 
@@ -340,11 +325,11 @@ def test_going_back_and_sending_the_note_again_writes_it_once(open_as, live: Liv
     page = open_as("social_worker")
     page.goto(live.url + f"/ui/people/{person_id}")
     note = page.get_by_label("Note", exact=True)
-    _eventually(lambda: page.reload() or note.count() == 1)
+    reload_until(page, lambda: note.count() == 1)
     text = "Appel à la société de logement"
     note.fill(text)
     page.get_by_role("button", name="Ajouter la note").click()
-    _eventually(lambda: _note_count(live, person_id, text) == 1)
+    eventually(lambda: _note_count(live, person_id, text) == 1)
     page.go_back()
     page.get_by_label("Note", exact=True).fill(text)
     page.get_by_role("button", name="Ajouter la note").click()
@@ -359,7 +344,7 @@ def test_the_caseload_and_the_file_fit_a_phone(open_as, live: Live) -> None:
     people = [_file_with_a_case(live, f"Prénom-très-long-{n}", f"Nom-de-famille-composé-{n}") for n in range(3)]
     page = open_as("social_worker", width=390, height=844)
     page.goto(live.url + "/ui/caseload")
-    _eventually(lambda: page.reload() or page.locator("table").count() == 1)
+    reload_until(page, lambda: page.locator("table").count() == 1)
     widest = page.evaluate("() => document.documentElement.scrollWidth")
     assert widest <= 390, f"the page is {widest} px wide on a 390 px screen"
     _axe(page)

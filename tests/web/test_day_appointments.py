@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from service.words.formatting import CENTRE_TIME_ZONE
-from tests.web.conftest import Live, shot
-from tests.web.test_browser import _axe, _eventually
+from tests.web.conftest import Live, reload_until, shot
+from tests.web.test_browser import _axe
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -82,7 +82,7 @@ def test_a_social_worker_books_meets_a_double_booking_moves_and_reads_her_agenda
 
     # Her agenda: by day, then by week, with the previous and next weeks.
     page.get_by_role("link", name="← Retour à l'agenda").click()
-    _eventually(lambda: page.reload() or "11:00\u201311:30" in page.locator("main").inner_text())
+    reload_until(page, lambda: "11:00\u201311:30" in page.locator("main").inner_text())
     day = _seen(page)
     assert "Amina Diallo" in day and "Prévu" in day and "Liège centre" in day
     shot(page, "appointments-agenda-day")
@@ -121,7 +121,7 @@ def test_a_helper_checks_a_booked_person_in_and_sees_them_on_the_board(open_as, 
     page.wait_for_url("**/ui/agenda/staff/*")
     page.get_by_role("link", name="Voir l'agenda d'un lieu").click()
     page.wait_for_url("**/ui/agenda/site")
-    _eventually(lambda: page.reload() or "Mariam Ouedraogo" in page.locator("main").inner_text())
+    reload_until(page, lambda: "Mariam Ouedraogo" in page.locator("main").inner_text())
     seen = _seen(page)
     assert file_number in seen and "Permanence" in seen and "Qui est de permanence" in seen
     shot(page, "appointments-site-agenda")
@@ -132,7 +132,7 @@ def test_a_helper_checks_a_booked_person_in_and_sees_them_on_the_board(open_as, 
     shot(page, "appointments-arrived")
     page.get_by_role("link", name="Voir le tableau de la permanence").click()
     page.wait_for_url("**/ui/office-hours/board*")
-    _eventually(lambda: page.reload() or "Mariam Ouedraogo" in page.locator("#col-waiting + ul").inner_text())
+    reload_until(page, lambda: "Mariam Ouedraogo" in page.locator("#col-waiting + ul").inner_text())
     waiting = str(page.locator("#col-waiting + ul").inner_text())
     assert "sur rendez-vous" in waiting
     _axe(page)

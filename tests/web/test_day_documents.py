@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.http.test_documents_api import a_pdf
-from tests.web.conftest import Live, shot
-from tests.web.test_day_social import _eventually, _no_id_shown, _open_case, _register, _submit
+from tests.web.conftest import Live, eventually, reload_until, shot
+from tests.web.test_day_social import _no_id_shown, _open_case, _register, _submit
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -21,9 +21,9 @@ pytestmark = pytest.mark.usefixtures("browser")
 def _documents_page(page: Any, live: Live, person_id: str, name: str) -> None:
     """From the person's file, the case's documents page, through the link the case shows."""
     page.goto(f"{live.url}/ui/people/{person_id}")
-    _eventually(lambda: page.reload() or page.get_by_text(name).count() > 0)
+    reload_until(page, lambda: page.get_by_text(name).count() > 0)
     link = page.get_by_role("link", name="Voir les documents et en joindre un").last
-    _eventually(lambda: link.count() > 0)
+    eventually(lambda: link.count() > 0)
     with page.expect_navigation():
         link.click()
     expect(page.get_by_role("heading", name="Documents du dossier")).to_be_visible()
@@ -58,7 +58,7 @@ def test_she_attaches_a_scan_to_a_case_sees_it_listed_and_downloads_it(open_as, 
 
     sophie.get_by_role("link", name="Retour au dossier de la personne").click()
     case_part = sophie.locator(".case-documents")
-    _eventually(lambda: sophie.reload() or "Décision du CPAS" in case_part.inner_text())
+    reload_until(sophie, lambda: "Décision du CPAS" in case_part.inner_text())
     expect(case_part).to_contain_text("échéance le 20/12/2026")
     expect(sophie.locator(".follow-ups")).to_contain_text("Décision du CPAS")  # the deadline is a follow-up
     _no_id_shown(sophie)

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Live, shot
+from tests.web.conftest import Live, eventually, reload_until, shot
 from tests.web.test_browser import _axe
 
 pytestmark = pytest.mark.usefixtures("browser")
@@ -26,14 +25,6 @@ def _register(live: Live, given: str, family: str, born: str) -> tuple[str, str]
     answer = live.api("social_worker", "POST", "/people", json=person)
     assert answer.status_code == 201, answer.text
     return str(answer.json()["ids"]["person_id"]), str(answer.json()["ids"]["file_number"])
-
-
-def _eventually(check: Any, timeout: float = 15.0) -> None:
-    """The live server's projections run a little behind the writes: ask again until the page has caught up."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.3)
 
 
 def _no_id_shown(page: Any) -> None:
@@ -66,7 +57,7 @@ def test_the_dpo_finds_the_person_by_file_number_or_by_name_and_birth_date(open_
         _find(dpo, name="awa traore", born="02/04/1991")
         return dpo.get_by_role("link", name="Awa Traoré").count() == 1
 
-    _eventually(found)
+    eventually(found)
     row = dpo.get_by_role("row", name=re.compile("Awa Traoré"))
     expect(row).to_contain_text(number)
     expect(row).to_contain_text("02/04/1991")
@@ -137,12 +128,12 @@ def test_the_dpo_erases_a_person_she_can_name_and_keeps_the_receipt(open_as, liv
 
 def test_the_dpo_reviews_every_break_glass_access_in_one_list(open_as, live: Live) -> None:
     person_id, number = _register(live, "Karim", "Mansouri", "1983-06-19")
-    _eventually(lambda: live.api("dpo", "POST", "/dpo/people/lookup", json={"file_number": number}).json() != [])
+    eventually(lambda: live.api("dpo", "POST", "/dpo/people/lookup", json={"file_number": number}).json() != [])
     opened = live.api("other_social_worker", "POST", f"/people/{person_id}/file/break-glass", json={"reason": REASON})
     assert opened.status_code == 200, opened.text
     dpo = open_as("dpo")
     dpo.goto(live.url + "/ui/dpo")
-    _eventually(lambda: dpo.reload() or dpo.get_by_role("link", name=re.compile("à revoir")).count() == 1)
+    reload_until(dpo, lambda: dpo.get_by_role("link", name=re.compile("à revoir")).count() == 1)
     dpo.get_by_role("link", name=re.compile("à revoir")).click()
     dpo.wait_for_url("**/ui/dpo/break-glass?filter=unreviewed")
     row = dpo.get_by_role("row", name=re.compile("Karim Mansouri"))
@@ -155,7 +146,7 @@ def test_the_dpo_reviews_every_break_glass_access_in_one_list(open_as, live: Liv
     row.get_by_role("button", name="Marquer comme vu").click()
     dpo.wait_for_url("**/ui/dpo/break-glass?done=reviewed&filter=unreviewed")
     expect(dpo.get_by_role("status")).to_have_text("L'accès est marqué comme vu.")
-    _eventually(lambda: dpo.reload() or dpo.get_by_role("row", name=re.compile("Karim Mansouri")).count() == 0)
+    reload_until(dpo, lambda: dpo.get_by_role("row", name=re.compile("Karim Mansouri")).count() == 0)
     dpo.get_by_role("link", name="Tous les accès exceptionnels").click()
     row = dpo.get_by_role("row", name=re.compile("Karim Mansouri"))
     expect(row).to_contain_text("Vu par Dpo le")
@@ -164,7 +155,7 @@ def test_the_dpo_reviews_every_break_glass_access_in_one_list(open_as, live: Liv
 
 def test_the_access_log_reads_grouped_and_keeps_pseudonymous_entries_after_an_erasure(open_as, live: Live) -> None:
     person_id, number = _register(live, "Sofia", "Lopes", "1999-01-08")
-    _eventually(lambda: live.api("dpo", "POST", "/dpo/people/lookup", json={"file_number": number}).json() != [])
+    eventually(lambda: live.api("dpo", "POST", "/dpo/people/lookup", json={"file_number": number}).json() != [])
     for _ in range(3):
         assert live.api("helper", "GET", f"/people/{person_id}").status_code == 200
     live.api("other_social_worker", "POST", f"/people/{person_id}/file/break-glass", json={"reason": REASON})
@@ -175,7 +166,7 @@ def test_the_access_log_reads_grouped_and_keeps_pseudonymous_entries_after_an_er
         dpo.reload()
         return dpo.get_by_role("row", name=re.compile("Helper.*3 fois")).count() == 1
 
-    _eventually(grouped)
+    eventually(grouped)
     row = dpo.get_by_role("row", name=re.compile("Helper.*3 fois"))
     expect(row).to_contain_text("la fiche d'identité")
     row.get_by_text("Voir le détail").click()

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Live, shot
-from tests.web.test_browser import _axe, _eventually
+from tests.web.conftest import Live, eventually, reload_until, shot
+from tests.web.test_browser import _axe
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -66,7 +66,7 @@ def test_the_helper_sees_whom_they_help_refers_during_the_visit_and_knows_what_w
     page.get_by_role("button", name="Inscrire et accueillir").click()
     page.wait_for_url("**notice=registered")
     call = page.get_by_role("button", name="Appeler Mariam Ouedraogo")
-    _eventually(lambda: page.reload() or call.count() == 1)
+    reload_until(page, lambda: call.count() == 1)
     call.click()
     page.wait_for_url("**/ui/office-hours/visits/*")
     expect(page.get_by_role("heading", name="Mariam Ouedraogo")).to_be_visible()
@@ -107,7 +107,7 @@ def test_the_helper_sees_whom_they_help_refers_during_the_visit_and_knows_what_w
     page.get_by_role("link", name="Retour au tableau, pour la personne suivante").click()
     page.wait_for_url("**/ui/office-hours/board?site=Li%C3%A8ge%20centre")
     done = page.locator("section", has=page.get_by_role("heading", name=re.compile("^Terminé")))
-    _eventually(lambda: page.reload() or "Mariam Ouedraogo" in done.inner_text())
+    reload_until(page, lambda: "Mariam Ouedraogo" in done.inner_text())
 
 
 def test_the_quick_registration_warns_of_people_already_known_under_this_name(open_as, live: Live) -> None:
@@ -122,7 +122,7 @@ def test_the_quick_registration_warns_of_people_already_known_under_this_name(op
         family.press("Tab")  # the check runs when the field is left, as in the full registration
         return "déjà connue" in page.locator("#duplicates").inner_text(timeout=5000)
 
-    _eventually(warned, timeout=20)
+    eventually(warned, timeout=20)
     warning = page.locator("#duplicates")
     assert "Vérifiez avant d'inscrire" in warning.inner_text()
     assert re.search(r"\d{4}-\d{5} · Fatima Benali", warning.inner_text())

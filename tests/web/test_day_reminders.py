@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from service.words.formatting import CENTRE_TIME_ZONE
-from tests.web.conftest import Live, shot
-from tests.web.test_browser import _axe, _eventually
+from tests.web.conftest import Live, eventually, shot
+from tests.web.test_browser import _axe
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -77,7 +77,7 @@ def test_a_reminder_that_could_not_go_is_listed_by_name_and_sent_again(open_as, 
         page.reload()
         return "Nadia Kaddouri" in _seen(page)
 
-    _eventually(listed, timeout=30)
+    eventually(listed, timeout=30)
     row = page.locator("tr", has_text="Nadia Kaddouri")
     text = row.inner_text()
     assert file_number in text and "Par e-mail" in text
@@ -110,7 +110,7 @@ def test_an_appointment_says_where_its_reminder_stands_or_why_there_is_none(open
     assert status(without) == "Pas de rappel : pas de consentement"
     _seen(page)
     shot(page, "reminders-appointment-no-consent")
-    _eventually(lambda: "non envoyé" in status(with_reminder), timeout=30)
+    eventually(lambda: "non envoyé" in status(with_reminder), timeout=30)
     assert "Rappel par e-mail non envoyé : l'envoi par ce canal n'est pas configuré au centre" in _seen(page)
     _axe(page)
     shot(page, "reminders-appointment-failed")

@@ -9,32 +9,16 @@ her, and a colleague with no link cannot answer her referral.
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.web.conftest import Live, shot
+from tests.web.conftest import Live, reload_until, shot
 
 pytestmark = pytest.mark.usefixtures("browser")
 UUID_SHOWN = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-
-
-def _eventually(check: Any, timeout: float = 15.0) -> Any:
-    """Until ``check`` holds (it may reload the page: a reload cut short by a navigation is tried again)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = check()
-        except PlaywrightError:
-            result = None
-        if result:
-            return result
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.2)
 
 
 def _register(live: Live, role: str, given: str, family: str) -> str:
@@ -63,7 +47,7 @@ def _no_id_shown(page: Any) -> None:
 
 def _file_of(page: Any, live: Live, person_id: str, name: str) -> None:
     page.goto(f"{live.url}/ui/people/{person_id}")
-    _eventually(lambda: page.reload() or page.get_by_text(name).count() > 0)
+    reload_until(page, lambda: page.get_by_text(name).count() > 0)
 
 
 def test_right_after_registering_she_opens_a_case_and_marks_a_follow_up_done(open_as, live: Live) -> None:
@@ -76,14 +60,14 @@ def test_right_after_registering_she_opens_a_case_and_marks_a_follow_up_done(ope
     sophie.get_by_label("Résumé").fill("Recherche d'un logement social")
     _submit(sophie, sophie.get_by_role("button", name="Ouvrir un dossier"))
     heading = sophie.get_by_role("heading", name="Logement · ouvert")
-    _eventually(lambda: sophie.reload() or heading.count() == 1)
+    reload_until(sophie, lambda: heading.count() == 1)
 
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
     sophie.get_by_label("Échéance").fill(yesterday.isoformat())
     sophie.get_by_label("Suivi à faire").fill("Appeler le Foyer liégeois")
     _submit(sophie, sophie.get_by_role("button", name="Ajouter le suivi"))
     mark_done = sophie.get_by_role("button", name="Marquer comme fait : Appeler le Foyer liégeois")
-    _eventually(lambda: sophie.reload() or mark_done.count() == 1)
+    reload_until(sophie, lambda: mark_done.count() == 1)
     expect(sophie.locator(".follow-ups")).to_contain_text("En retard : échéance le")
     _no_id_shown(sophie)
     shot(sophie, "social-file-follow-up")
@@ -100,7 +84,7 @@ def test_right_after_registering_she_opens_a_case_and_marks_a_follow_up_done(ope
     sophie.wait_for_url(f"**/ui/people/{person_id}*")
 
     _submit(sophie, sophie.get_by_role("button", name="Marquer comme fait : Appeler le Foyer liégeois"))
-    _eventually(lambda: sophie.reload() or sophie.locator(".follow-ups").get_by_text("fait le").count() == 1)
+    reload_until(sophie, lambda: sophie.locator(".follow-ups").get_by_text("fait le").count() == 1)
     expect(sophie.get_by_role("button", name=re.compile("Marquer comme fait"))).to_have_count(0)
     shot(sophie, "social-file-follow-up-done")
 
@@ -112,18 +96,18 @@ def test_she_reopens_her_closed_case_from_her_caseload_without_breaking_the_glas
     _file_of(sophie, live, person_id, "Bogdan Popescu")
     sophie.get_by_label("Issue").select_option("resolved")
     _submit(sophie, sophie.get_by_role("button", name="Clôturer le dossier"))
-    _eventually(lambda: sophie.reload() or sophie.get_by_role("heading", name="Logement · clôturé").count() == 1)
+    reload_until(sophie, lambda: sophie.get_by_role("heading", name="Logement · clôturé").count() == 1)
 
     sophie.goto(live.url + "/ui/caseload")
     closed = sophie.locator("section.card", has=sophie.get_by_role("heading", name=re.compile("Bogdan Popescu")))
-    _eventually(lambda: sophie.reload() or closed.count() == 1)
+    reload_until(sophie, lambda: closed.count() == 1)
     expect(closed).to_contain_text("clôturé le")
     _no_id_shown(sophie)
     shot(sophie, "social-caseload-closed")
     closed.get_by_label("Motif de la réouverture").fill("Nouveau courrier du propriétaire")
     _submit(sophie, closed.get_by_role("button", name="Rouvrir le dossier"))
     sophie.wait_for_url(f"**/ui/people/{person_id}")
-    _eventually(lambda: sophie.reload() or sophie.get_by_role("heading", name="Logement · ouvert").count() == 1)
+    reload_until(sophie, lambda: sophie.get_by_role("heading", name="Logement · ouvert").count() == 1)
     expect(sophie.get_by_text("Accès exceptionnel")).to_have_count(0)
     shot(sophie, "social-file-reopened")
 
@@ -140,7 +124,7 @@ def test_a_consent_naming_the_cpas_spares_the_override_and_the_referral_is_liste
     sophie.locator("#consent-org-name").fill("CPAS de Liège")
     _submit(sophie, sophie.get_by_role("button", name="Enregistrer le consentement"))
     consents = sophie.locator("ul.consents")
-    _eventually(lambda: sophie.reload() or consents.count() == 1)
+    reload_until(sophie, lambda: consents.count() == 1)
     expect(consents).to_contain_text("Orientation vers le CPAS de Liège : accord donné le")
     expect(consents).to_contain_text("(accord oral)")
     shot(sophie, "social-file-consent-cpas")
@@ -158,7 +142,7 @@ def test_a_consent_naming_the_cpas_spares_the_override_and_the_referral_is_liste
 
     sophie.goto(live.url + "/ui/caseload")
     sent = sophie.get_by_role("row", name=re.compile("Nadia Saidi"))
-    _eventually(lambda: sophie.reload() or sent.filter(has_text="CPAS de Liège").count() == 1)
+    reload_until(sophie, lambda: sent.filter(has_text="CPAS de Liège").count() == 1)
     expect(sent.filter(has_text="CPAS de Liège")).to_contain_text("Envoyée")
     incoming = sophie.locator("section.card", has=sophie.get_by_role("heading", name=re.compile("Nadia Saidi")))
     expect(incoming).to_have_count(0)  # her own referral is never an incoming one
@@ -173,7 +157,7 @@ def test_an_incoming_card_says_why_by_whom_and_when_and_a_colleague_cannot_answe
     assert live.api("helper", "POST", "/referrals/internal", json=referral).status_code == 201
     sophie = open_as("social_worker")
     card = sophie.locator("section.card", has=sophie.get_by_role("heading", name=re.compile("Hassan Omar")))
-    _eventually(lambda: sophie.reload() or card.count() == 1)
+    reload_until(sophie, lambda: card.count() == 1)
     expect(card).to_contain_text(reason)
     expect(card).to_contain_text("par Helper")
     expect(card).to_contain_text("Permanence")

@@ -6,14 +6,12 @@ import csv
 import io
 import json
 import re
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.web.conftest import Live, shot
+from tests.web.conftest import Live, eventually, shot
 
 AXE = Path(__file__).parents[2] / "service" / "web" / "static" / "vendor" / "axe.min.js"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -40,19 +38,10 @@ def _history(live: Live) -> None:
         assert helped.status_code in (200, 201), helped.text
 
 
-def _eventually(check: Any, timeout: float = 30.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        if check():
-            return True
-        assert time.monotonic() < deadline, "not reached in time"
-        time.sleep(0.3)
-
-
 def test_the_manager_reads_the_year_hands_out_a_frozen_report_and_no_small_figure_shows(open_as, live: Live) -> None:
     _history(live)
     year = str(datetime.now(UTC).year)
-    _eventually(
+    eventually(
         lambda: (
             live.api("dpo", "GET", f"/statistics/report?period={year}").json()["tables"][0]["rows"][0]["cells"][1][
                 "value"

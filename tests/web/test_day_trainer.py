@@ -7,33 +7,17 @@ never more of a learner than the course needs.
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import Live, shot
+from tests.web.conftest import Live, eventually, reload_until, shot
 
 pytestmark = pytest.mark.usefixtures("browser")
 
 UUID_PATTERN = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-
-
-def _eventually(check: Any, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            result = check()
-            if result:
-                return result
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-        if time.monotonic() > deadline:
-            raise AssertionError("not reached in time")
-        time.sleep(0.2)
 
 
 def _register(live: Live, given: str, family: str, **more: Any) -> tuple[str, str]:
@@ -78,7 +62,7 @@ def test_a_trainer_enrols_a_person_by_file_number_and_manages_the_waiting_list(o
     waiting, _ = _register(live, "Ana", "Lima")
     page = open_as("trainer")
     page.goto(live.url + f"/ui/cohorts/{cohort_id}")
-    _eventually(lambda: page.reload() or "Fatou Ndiaye" in _visible(page))
+    reload_until(page, lambda: "Fatou Ndiaye" in _visible(page))
 
     # A typing mistake comes back with the French message and what was typed.
     page.get_by_label("Numéro de dossier").fill("2026-42")
@@ -101,7 +85,7 @@ def test_a_trainer_enrols_a_person_by_file_number_and_manages_the_waiting_list(o
     # The cohort is now full: the next person goes on the waiting list, then is taken off it.
     answer = live.api("trainer", "POST", f"/cohorts/{cohort_id}/waiting-list", json={"person_id": waiting})
     assert answer.status_code == 201, answer.text
-    _eventually(lambda: page.reload() or "Ana Lima" in _visible(page))
+    reload_until(page, lambda: "Ana Lima" in _visible(page))
     expect(page.locator("ol.waiting")).to_contain_text("Ana Lima")
     expect(page.get_by_text("La session est complète : une place se libère")).to_be_visible()
     shot(page, "trainer-waiting-list")
@@ -120,7 +104,7 @@ def test_a_trainer_seats_a_person_from_the_waiting_list(open_as, live: Live) -> 
         assert answer.status_code == 201, answer.text
     page = open_as("trainer")
     page.goto(live.url + f"/ui/cohorts/{cohort_id}")
-    _eventually(lambda: page.reload() or "Lucía García" in _visible(page))
+    reload_until(page, lambda: "Lucía García" in _visible(page))
     page.get_by_role("button", name="Donner une place à Lucía García").click()
     expect(page.get_by_role("status")).to_contain_text("La personne a reçu une place")
     expect(page.locator("main table")).to_contain_text("Lucía García")
@@ -138,7 +122,7 @@ def test_the_digcomp_grid_names_the_learner_shows_what_was_assessed_and_what_was
     assert answer.status_code == 201, answer.text
     page = open_as("trainer")
     grid = live.url + f"/ui/cohorts/{cohort_id}/records/{record_id}/digcomp"
-    _eventually(lambda: page.goto(grid) and page.get_by_text("Amina Diallo").count() > 0)
+    eventually(lambda: page.goto(grid) and page.get_by_text("Amina Diallo").count() > 0)
     expect(page.locator("main")).to_contain_text(f"dossier {file_number}")
     # The initial assessment is made, so the grid opens on the final one, with the initial levels beside it.
     expect(page.get_by_role("heading", name="Évaluation « Fin de formation »")).to_be_visible()
@@ -168,7 +152,7 @@ def test_completion_below_the_threshold_needs_a_reason_and_the_history_shows_it(
     assert live.api("trainer", "POST", f"/cohorts/{cohort_id}/attendance", json=day).status_code == 200
     page = open_as("trainer")
     page.goto(live.url + f"/ui/cohorts/{cohort_id}")
-    _eventually(lambda: page.reload() or "1 séance sur 14 (7 %)" in _visible(page))
+    reload_until(page, lambda: "1 séance sur 14 (7 %)" in _visible(page))
     page.get_by_text("Terminer la formation").click()
     expect(page.get_by_text("Présence de 7 %, sous le seuil de 80 %")).to_be_visible()
     page.get_by_label("Référence de l'attestation").fill("DL-2026-01-007")
@@ -182,7 +166,7 @@ def test_completion_below_the_threshold_needs_a_reason_and_the_history_shows_it(
     expect(page.get_by_role("status")).to_contain_text("Fin de formation enregistrée")
 
     page.goto(live.url + f"/ui/people/{person_id}/training")
-    _eventually(lambda: page.reload() or reason in _visible(page))
+    reload_until(page, lambda: reason in _visible(page))
     learner = page.locator("#learner")
     expect(learner).to_contain_text("Yusuf Kaya")
     expect(learner).to_contain_text(f"dossier {file_number}")
@@ -208,7 +192,7 @@ def test_a_trainer_is_told_a_stranger_is_not_hers_and_reads_only_the_course_deta
 
     # Her own learner: the course details only (name, file number, phone), never the email or the address.
     page.goto(live.url + f"/ui/people/{learner}/training")
-    _eventually(lambda: page.reload() or "Zeynep Kaya" in _visible(page))
+    reload_until(page, lambda: "Zeynep Kaya" in _visible(page))
     seen = _visible(page)
     assert "0471 00 00 01" in seen
     assert "z.k@example.org" not in page.content() and "Rue des Tanneurs" not in page.content()
