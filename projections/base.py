@@ -8,7 +8,7 @@ writes together with the tracking position.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
@@ -83,6 +83,18 @@ class Projection:
 
     def begin(self) -> None:
         """A batch starts: forget anything gathered for a batch that was rolled back."""
+
+    async def prepare(self, connection: Db, envelopes: Sequence[Envelope]) -> None:
+        """A batch's events are about to be applied: load at once what their handlers will read."""
+
+    def write_key(self, envelope: Envelope) -> Hashable | None:
+        """The rows this event's writes touch, if only rows no event of another key touches.
+
+        Writes of different keys commute, so the runner may send them grouped by statement, one
+        round trip per statement for a whole batch. None (the default) keeps this event's writes
+        in their place among all the others: say it for an erasure, or whenever unsure.
+        """
+        return None
 
     async def flush(self, connection: Db) -> None:
         """Write what this projection gathered over a batch, before its position is saved."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date, datetime
 from uuid import UUID
 
@@ -35,6 +36,12 @@ class Board(msgspec.Struct, frozen=True):
 class BoardProjection(Projection):
     name = "board"
     schema = "rm_board"
+
+    def write_key(self, envelope: Envelope) -> Hashable | None:
+        # Each event writes its own visit's row alone; a booked arrival, the visit it checked in.
+        if isinstance(envelope.event, Appointment.Arrived):
+            return envelope.event.visit_id
+        return None if isinstance(envelope.event, ERASED) else envelope.stream_id
 
     @handles(Visit.CheckedIn)
     async def _checked_in(self, db: Db, envelope: Envelope) -> None:

@@ -6,6 +6,7 @@ those whose case is hers, open or closed within the retention period.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import UTC, date, datetime, time
 from uuid import UUID
 
@@ -76,6 +77,11 @@ class Caseload(msgspec.Struct, frozen=True):
 class CaseloadProjection(Projection):
     name = "caseload"
     schema = "rm_caseload"
+
+    def write_key(self, envelope: Envelope) -> Hashable | None:
+        # Each event writes the row of its own stream alone (a registration, a case and its
+        # follow-ups, a referral); an erasure deletes a person's rows everywhere.
+        return None if isinstance(envelope.event, ERASED) else envelope.stream_id
 
     @handles(Person.Registered)
     async def _registered(self, db: Db, envelope: Envelope) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from uuid import UUID
 
@@ -9,7 +10,9 @@ import msgspec
 
 from domain.cohort import Cohort
 from domain.training import TrainingRecord
-from projections.base import ERASED, Db, Envelope, Projection, handles
+from projections.base import ERASED, Db, Envelope, Projection, events_of, handles
+
+_COHORT_EVENTS = events_of(Cohort)
 
 
 class RosterLine(msgspec.Struct, frozen=True):
@@ -38,6 +41,19 @@ class Roster(msgspec.Struct, frozen=True):
 class RosterProjection(Projection):
     name = "roster"
     schema = "rm_roster"
+
+    def write_key(self, envelope: Envelope) -> Hashable | None:
+        # A cohort's events, and an enrolment in it, write that cohort's rows (its seats, its waiting
+        # list); attendance writes the training record's own rows. A seat found by its record (a
+        # completion, a withdrawal) and an erasure keep their place among all the writes.
+        event = envelope.event
+        if isinstance(event, TrainingRecord.Enrolled):
+            return ("cohort", event.cohort_id)
+        if isinstance(event, TrainingRecord.AttendanceRecorded):
+            return ("record", envelope.stream_id)
+        if isinstance(event, _COHORT_EVENTS):
+            return ("cohort", envelope.stream_id)
+        return None
 
     @handles(Cohort.Scheduled)
     async def _scheduled(self, db: Db, envelope: Envelope) -> None:

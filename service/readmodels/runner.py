@@ -28,6 +28,7 @@ from typing import Any
 import asyncpg
 
 from projections.base import Projection
+from service.readmodels.batch_writer import BatchWriter
 from service.readmodels.fanout import (
     LogFanout,
     Member,
@@ -40,55 +41,9 @@ from service.storage.database import LOST_CONNECTION, Backoff, Connection, close
 from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
 from service.storage.runtime import Runtime
 
-__all__ = ["BatchWriter", "ProjectedEvent", "ProjectionRunner", "lock_key"]
+__all__ = ["ProjectedEvent", "ProjectionRunner", "lock_key"]
 
 log = logging.getLogger("suivi.projections")
-
-
-class BatchWriter:
-    """Sends a run of identical statements as one pipelined executemany instead of a round trip each.
-
-    A batch of a thousand events is mostly a few kinds of writes, one after the other; order is
-    kept (a different statement, or any read, first sends what is waiting).
-    """
-
-    def __init__(self, connection: Connection) -> None:
-        self._connection = connection
-        self._query: str | None = None
-        self._rows: list[tuple[Any, ...]] = []
-
-    async def execute(self, query: str, *args: Any) -> str:
-        if query != self._query:
-            await self.flush()
-            self._query = query
-        self._rows.append(args)
-        return ""
-
-    async def executemany(self, query: str, args: Any) -> None:
-        await self.flush()
-        await self._connection.executemany(query, args)
-
-    async def fetch(self, query: str, *args: Any) -> list[Any]:
-        await self.flush()
-        return list(await self._connection.fetch(query, *args))
-
-    async def fetchrow(self, query: str, *args: Any) -> Any:
-        await self.flush()
-        return await self._connection.fetchrow(query, *args)
-
-    async def fetchval(self, query: str, *args: Any) -> Any:
-        await self.flush()
-        return await self._connection.fetchval(query, *args)
-
-    async def flush(self) -> None:
-        query, rows = self._query, self._rows
-        self._query, self._rows = None, []
-        if query is None:
-            return
-        if len(rows) == 1:
-            await self._connection.execute(query, *rows[0])
-        else:
-            await self._connection.executemany(query, rows)
 
 
 class ProjectionFailedError(Exception):
@@ -391,8 +346,11 @@ class ProjectionRunner:
                 raise OwnershipLostError(f"projection {projection.name}: the tracking row moved on")
             projection.begin()
             writer = BatchWriter(connection)
+            await projection.prepare(writer, envelopes)
             for envelope in envelopes:
+                writer.key = projection.write_key(envelope)
                 await projection.apply(writer, envelope)
+            writer.key = None
             await projection.flush(writer)
             await writer.flush()
         self._runtime.notifier.projected()  # committed: a page waiting for this position may go on
@@ -409,6 +367,7 @@ class ProjectionRunner:
                 await connection.execute(f"SET LOCAL search_path TO {schema}, public")
                 projection.begin()
                 writer = BatchWriter(connection)
+                await projection.prepare(writer, envelopes)
                 for envelope in envelopes:
                     culprit = envelope
                     await projection.apply(writer, envelope)
