@@ -11,6 +11,7 @@ are raw: what is published goes through small-cell suppression (``service.applic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -82,12 +83,38 @@ class StatisticsProjection(Projection):
         self.begin()
 
     def begin(self) -> None:
+        self._gather()
+        self._stored: dict[bytes, dict[str, Any]] = {}
+        """Open items as stored, for the ones the batch reads (``prepare``); absent if none is."""
+
+    def _gather(self) -> None:
         # What a batch gathers, written once at its end rather than a round trip per event.
         self._counts: dict[tuple[date, str, str], Decimal] = {}
         self._served_rows: set[tuple[date, bytes]] = set()
         self._member_rows: set[tuple[date, str, bytes]] = set()
         self._items: dict[bytes, tuple[bytes, dict[str, Any]] | None] = {}
         """Open items touched in the batch: (pseudonym, facts), or None once closed."""
+
+    async def prepare(self, db: Db, envelopes: Sequence[Envelope]) -> None:
+        """The open items the batch's assessments and referral outcomes will read, in one query."""
+        wanted = [item for envelope in envelopes if (item := self._item_read_by(envelope)) is not None]
+        if wanted:
+            rows = await db.fetch("SELECT item, facts FROM open_items WHERE item = ANY($1)", wanted)
+            self._stored = {row["item"]: dict(msgspec.msgpack.decode(row["facts"])) for row in rows}
+
+    def _item_read_by(self, envelope: Envelope) -> bytes | None:
+        event = envelope.event
+        if isinstance(event, TrainingRecord.Assessed):
+            return self._assessment_item(envelope.stream_id, event.competence)
+        if isinstance(event, (Referral.Accepted, Referral.Declined, Referral.Completed, Referral.Withdrawn)):
+            return self._referral_item(envelope.stream_id)
+        return None
+
+    def _assessment_item(self, record_id: UUID, competence: str) -> bytes:
+        return self._index.pseudonym(f"assessment:{record_id}:{competence}")
+
+    def _referral_item(self, referral_id: UUID) -> bytes:
+        return self._index.pseudonym(f"referral:{referral_id}")
 
     async def flush(self, db: Db) -> None:
         """One statement per table for the whole batch: counters upserted once each, rows inserted together."""
@@ -116,13 +143,19 @@ class StatisticsProjection(Projection):
                    ON CONFLICT (period, metric, dimension) DO UPDATE SET value = counters.value + $4""",
                 [(*key, value) for key, value in self._counts.items()],
             )
-        self.begin()
+        for item, kept in self._items.items():  # stored now (an erasure flushes in mid-batch)
+            if kept is None:
+                self._stored.pop(item, None)
+            else:
+                self._stored[item] = kept[1]
+        self._gather()
 
-    async def _open_item(self, db: Db, item: bytes) -> dict[str, Any]:
+    def _open_item(self, item: bytes) -> dict[str, Any]:
+        """As the batch left it, else as stored (``prepare`` loaded it)."""
         if item in self._items:
             kept = self._items[item]
             return {} if kept is None else dict(kept[1])
-        return await _open_item(db, item)
+        return dict(self._stored.get(item, {}))
 
     def _keep_item(self, item: bytes, pseudonym: bytes, facts: dict[str, Any]) -> None:
         self._items[item] = (pseudonym, facts)
@@ -168,8 +201,8 @@ class StatisticsProjection(Projection):
         event: TrainingRecord.Assessed = envelope.event
         if str(event.kind) not in ("initial", "final") or envelope.subject_id is None:
             return
-        item = self._index.pseudonym(f"assessment:{envelope.stream_id}:{event.competence}")
-        facts = await self._open_item(db, item)
+        item = self._assessment_item(envelope.stream_id, event.competence)
+        facts = self._open_item(item)
         facts[str(event.kind)] = event.level
         if "initial" in facts and "final" in facts:
             area = digcomp_competence(event.competence).area_code
@@ -186,13 +219,13 @@ class StatisticsProjection(Projection):
         event: Referral.Made = envelope.event
         destination = str(event.destination.organisation_kind or "social_legal")
         self._add(_period(envelope.recorded_at), "referrals_made", destination)
-        item = self._index.pseudonym(f"referral:{envelope.stream_id}")
+        item = self._referral_item(envelope.stream_id)
         self._keep_item(item, self._pseudonym(event.person_id), {"destination": destination})
 
     @handles(Referral.Accepted, Referral.Declined, Referral.Completed, Referral.Withdrawn)
     async def _referral_outcome(self, db: Db, envelope: Envelope) -> None:
-        item = self._index.pseudonym(f"referral:{envelope.stream_id}")
-        facts = await self._open_item(db, item)
+        item = self._referral_item(envelope.stream_id)
+        facts = self._open_item(item)
         outcome = type(envelope.event).__name__.lower()
         destination = facts.get("destination", "unknown")
         self._add(_period(envelope.recorded_at), "referral_outcome", f"{destination}:{outcome}")
@@ -206,9 +239,11 @@ class StatisticsProjection(Projection):
     @handles(ERASED)
     async def _erased(self, db: Db, envelope: Envelope) -> None:
         pseudonym = self._pseudonym(envelope.stream_id)
-        counts = self._counts
-        await self.flush(db)  # what the batch gathered so far is this person's too: written first, then erased
-        self._counts = counts  # counters only add up: they wait for the end of the batch
+        # What the batch gathered so far is this person's too: written first, then erased. Counters
+        # only add up: they wait for the end of the batch (written now too, they would count twice).
+        counts, self._counts = self._counts, {}
+        await self.flush(db)
+        self._counts = counts
         rows = await db.fetch("DELETE FROM served WHERE pseudonym = $1 RETURNING period", pseudonym)
         for row in rows:
             self._add(row["period"], "people_served_erased")
@@ -316,7 +351,3 @@ def _months(first: date, last: date) -> list[date]:
 def _period(at: datetime) -> date:
     return date(at.year, at.month, 1)
 
-
-async def _open_item(db: Db, item: bytes) -> dict[str, Any]:
-    facts = await db.fetchval("SELECT facts FROM open_items WHERE item = $1", item)
-    return {} if facts is None else dict(msgspec.msgpack.decode(facts))

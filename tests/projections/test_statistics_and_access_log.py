@@ -89,3 +89,13 @@ async def test_access_log_lists_reads_per_person_and_per_staff_member(runtime, r
         ("case_file", False, None),
     ]
     assert len(of_worker) == 3
+
+
+async def test_an_erasure_within_a_batch_counts_what_came_before_it_once(runtime, repository, runner) -> None:
+    """The erasure writes the batch's rows so far before deleting the person's; the counters wait for the end."""
+    written = await build(repository)
+    await erase(runtime, repository, written.people["Nadia Benali"], uuid4())
+    await catch_up_all(runner)  # registrations, services and the tombstone in one batch
+    async with runtime.pool.acquire() as db:
+        figures = await read_statistics(db, SEPTEMBER, SEPTEMBER)
+    assert figures.new_people == 4  # the four others, once each (Nadia's own events can no longer be read)
