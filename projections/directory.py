@@ -75,17 +75,18 @@ class DirectoryProjection(Projection):
         if not registrations:
             return
         ciphers = await self._sealer.ciphers(e.stream_id for e in registrations)
-        known = await _KnownTokens.load(db, self._index, [e.event.details for e in registrations])
+        each = [_Tokens(self._index, e.event.file_number, e.event.details) for e in registrations]
+        known = await _KnownTokens.load(db, each)
         found: list[tuple[Envelope, bytes, set[UUID]]] = []
         tokens_rows: list[tuple[UUID, str, bytes]] = []
-        for envelope in registrations:
+        for envelope, its_tokens in zip(registrations, each, strict=True):
             event: Person.Registered = envelope.event
             person_id = envelope.stream_id
-            candidates = known.candidates(event.details, person_id)
+            candidates = known.candidates(its_tokens, person_id)
             cipher = ciphers.get(person_id)
             if cipher is None:
                 continue  # erased since: nothing of them is kept
-            entries = _index_entries(self._index, event.file_number, event.details)
+            entries = its_tokens.entries()
             known.add(person_id, entries)
             sealed = cipher.seal(_DETAILS.encode(_Sealed(event.file_number, event.details)), _context(person_id))
             found.append((envelope, sealed, candidates))
@@ -177,7 +178,7 @@ class DirectoryProjection(Projection):
         )
         if replace:
             await db.execute("DELETE FROM tokens WHERE person_id = $1", person_id)
-        entries = _index_entries(self._index, file_number, details)
+        entries = _Tokens(self._index, file_number, details).entries()
         await db.executemany(
             "INSERT INTO tokens (person_id, kind, token) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             [(person_id, kind, token) for kind, token in entries],
@@ -191,22 +192,21 @@ class _KnownTokens:
     Finds what ``possible_duplicates`` finds, for many registrations at once.
     """
 
-    def __init__(self, index: BlindIndex) -> None:
-        self._index = index
+    def __init__(self) -> None:
         self._holders: dict[tuple[str, bytes], set[UUID]] = {}
         self._trigrams: dict[UUID, set[bytes]] = {}
         self._added: set[UUID] = set()
 
     @classmethod
-    async def load(cls, db: Db, index: BlindIndex, registered: list[PersonDetails]) -> _KnownTokens:
-        known = cls(index)
+    async def load(cls, db: Db, registered: list[_Tokens]) -> _KnownTokens:
+        known = cls()
         wanted: set[tuple[str, bytes]] = set()
-        for details in registered:
-            wanted |= {("name", t) for t in index.name_tokens(_full_name(details))}
-            if details.niss:
-                wanted.add(("niss", index.national_number(details.niss)))
-            if details.birth_date is not None:
-                wanted.add(("birth", index.birth_date(details.birth_date)))
+        for its_tokens in registered:
+            wanted |= {("name", t) for t in its_tokens.names}
+            if its_tokens.niss is not None:
+                wanted.add(("niss", its_tokens.niss))
+            if its_tokens.birth is not None:
+                wanted.add(("birth", its_tokens.birth))
         rows = await db.fetch(
             """SELECT t.kind, t.token, t.person_id FROM tokens t
                JOIN unnest($1::text[], $2::bytea[]) AS w(kind, token) ON t.kind = w.kind AND t.token = w.token""",
@@ -234,20 +234,17 @@ class _KnownTokens:
             else:
                 self._holders.setdefault((kind, token), set()).add(person_id)
 
-    def candidates(self, details: PersonDetails, person_id: UUID) -> set[UUID]:
+    def candidates(self, its_tokens: _Tokens, person_id: UUID) -> set[UUID]:
         """The same full name, the same NISS, or a similar name and the same birth date (before merges are followed)."""
-        index, names = self._index, _full_name(details)
         found: set[UUID] = set()
-        if tokens(names):
-            found |= set.intersection(*(self._holders.get(("name", t), set()) for t in index.name_tokens(names)))
-        if details.niss:
-            found |= self._holders.get(("niss", index.national_number(details.niss)), set())
-        if details.birth_date is not None:
-            same_day = self._holders.get(("birth", index.birth_date(details.birth_date)), set()) - {person_id}
+        if its_tokens.names:
+            found |= set.intersection(*(self._holders.get(("name", t), set()) for t in its_tokens.names))
+        if its_tokens.niss is not None:
+            found |= self._holders.get(("niss", its_tokens.niss), set())
+        if its_tokens.birth is not None:
+            same_day = self._holders.get(("birth", its_tokens.birth), set()) - {person_id}
             matches: set[UUID] | None = None
-            for word in tokens(names):
-                wanted = index.trigram_tokens(word)
-                needed = max(1, int(len(trigrams(word)) * _TRIGRAM_MATCH))
+            for wanted, needed in its_tokens.words:
                 close = {p for p in same_day if len(self._trigrams.get(p, set()) & wanted) >= needed}
                 matches = close if matches is None else matches & close
             found |= matches or set()
@@ -342,16 +339,29 @@ async def case_file_as_one(
     return sorted(entries, key=lambda entry: entry.position)
 
 
-def _index_entries(index: BlindIndex, file_number: str, details: PersonDetails) -> list[tuple[str, bytes]]:
-    names = (details.given_name, details.family_name)
-    entries = [("file", index.file_number(file_number))]
-    entries += [("name", token) for token in index.name_tokens(*names)]
-    entries += [("tri", token) for token in index.trigram_tokens(*names)]
-    if details.birth_date is not None:
-        entries.append(("birth", index.birth_date(details.birth_date)))
-    if details.niss:
-        entries.append(("niss", index.national_number(details.niss)))
-    return entries
+class _Tokens:
+    """A registration's blind-index tokens, computed once for its look-ups and for its rows."""
+
+    __slots__ = ("birth", "file", "names", "niss", "words")
+
+    def __init__(self, index: BlindIndex, file_number: str, details: PersonDetails) -> None:
+        words = tokens(_full_name(details))
+        self.file = index.file_number(file_number)
+        self.names = index.name_tokens(*words)
+        self.words = [(index.trigram_tokens(w), max(1, int(len(trigrams(w)) * _TRIGRAM_MATCH))) for w in words]
+        """For each word of the name: its trigram tokens, and how many a similar name shares at least."""
+        self.birth = None if details.birth_date is None else index.birth_date(details.birth_date)
+        self.niss = index.national_number(details.niss) if details.niss else None
+
+    def entries(self) -> list[tuple[str, bytes]]:
+        entries = [("file", self.file)]
+        entries += [("name", token) for token in self.names]
+        entries += [("tri", token) for token in set().union(*(wanted for wanted, _ in self.words))]
+        if self.birth is not None:
+            entries.append(("birth", self.birth))
+        if self.niss is not None:
+            entries.append(("niss", self.niss))
+        return entries
 
 
 async def _name_matches(
