@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.http.test_documents_api import a_pdf
-from tests.web.conftest import Live, eventually, reload_until, shot
+from tests.web.conftest import Live, reload_until, shot
 from tests.web.test_day_social import _no_id_shown, _open_case, _register, _submit
 
 pytestmark = pytest.mark.usefixtures("browser")
@@ -21,9 +21,10 @@ pytestmark = pytest.mark.usefixtures("browser")
 def _documents_page(page: Any, live: Live, person_id: str, name: str) -> None:
     """From the person's file, the case's documents page, through the link the case shows."""
     page.goto(f"{live.url}/ui/people/{person_id}")
-    reload_until(page, lambda: page.get_by_text(name).count() > 0)
-    link = page.get_by_role("link", name="Voir les documents et en joindre un").last
-    eventually(lambda: link.count() > 0)
+    # The case's part of the file (once projected) loads its documents' summary after the page:
+    # the person's own identity papers have a link of the same name.
+    link = page.locator(".case-documents").get_by_role("link", name="Voir les documents et en joindre un")
+    reload_until(page, lambda: page.get_by_text(name).count() > 0 and link.first.wait_for(timeout=5_000) is None)
     with page.expect_navigation():
         link.click()
     expect(page.get_by_role("heading", name="Documents du dossier")).to_be_visible()
