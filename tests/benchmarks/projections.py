@@ -94,43 +94,16 @@ def _rebuilds(url: str, master: MasterKey, total: int, args: argparse.Namespace)
     together = asyncio.run(_rebuild(url, master, None, args.rebuild_seconds, total, args.batch_size))
     halves = _rebuild_in_processes(url, master, args.rebuild_seconds, total, args.batch_size)
     rows = [["subscribe + decode (baseline, no projection)", f"{total:,}", "-", rate(baseline), "1.00"]]
+    rows += _rebuild_rows(f"all {len(together)} at once (one shared reader): ", together, baseline)
+    rows += _rebuild_rows(f"all {len(halves)} over {len(SPLIT)} processes (a reader each): ", halves, baseline)
     slowest = min(together.values(), key=lambda r: r[0] / r[1])
-    for name, (covered, seconds, done) in together.items():
-        rows.append(
-            [
-                f"all {len(together)} at once (one shared reader): {name}",
-                f"{covered:,}",
-                f"{seconds:.1f}" + ("" if done else " (cap)"),
-                rate(covered / seconds),
-                f"{covered / seconds / baseline:.2f}",
-            ]
-        )
-    for name, (covered, seconds, done) in halves.items():
-        rows.append(
-            [
-                f"all {len(halves)} over {len(SPLIT)} processes (a reader each): {name}",
-                f"{covered:,}",
-                f"{seconds:.1f}" + ("" if done else " (cap)"),
-                rate(covered / seconds),
-                f"{covered / seconds / baseline:.2f}",
-            ]
-        )
     all_rate = slowest[0] / slowest[1]
     halves_slowest = min(halves.values(), key=lambda r: r[0] / r[1])
-    alone: dict[str, tuple[int, float, bool]] = {}
     if args.alone_seconds:
+        alone: dict[str, tuple[int, float, bool]] = {}
         for name in PROJECTION_SCHEMAS:
             alone.update(asyncio.run(_rebuild(url, master, name, args.alone_seconds, total, args.batch_size)))
-        for name, (covered, seconds, done) in alone.items():
-            rows.append(
-                [
-                    f"alone: {name}",
-                    f"{covered:,}",
-                    f"{seconds:.1f}" + ("" if done else " (cap)"),
-                    rate(covered / seconds),
-                    f"{covered / seconds / baseline:.2f}",
-                ]
-            )
+        rows += _rebuild_rows("alone: ", alone, baseline)
     print(f"## Rebuild from position zero over {total:,} events\n")
     print(
         "Each rebuild fills a shadow schema from position zero in batches of "
@@ -192,6 +165,19 @@ def _rebuild_worker(
         pipe.send(("done", asyncio.run(_rebuild(url, master, names, cap, total, batch_size))))
     except BaseException:
         pipe.send(("error", traceback.format_exc()))
+
+
+def _rebuild_rows(label: str, results: dict[str, tuple[int, float, bool]], baseline: float) -> list[list[str]]:
+    return [
+        [
+            f"{label}{name}",
+            f"{covered:,}",
+            f"{seconds:.1f}" + ("" if done else " (cap)"),
+            rate(covered / seconds),
+            f"{covered / seconds / baseline:.2f}",
+        ]
+        for name, (covered, seconds, done) in results.items()
+    ]
 
 
 async def _rebuild(
