@@ -162,11 +162,7 @@ def test_the_access_log_reads_grouped_and_keeps_pseudonymous_entries_after_an_er
     dpo = open_as("dpo")
     dpo.goto(live.url + f"/ui/dpo/people/{person_id}/access-log")
 
-    def grouped() -> bool:
-        dpo.reload()
-        return dpo.get_by_role("row", name=re.compile("Helper.*3 fois")).count() == 1
-
-    eventually(grouped)
+    reload_until(dpo, lambda: dpo.get_by_role("row", name=re.compile("Helper.*3 fois")).count() == 1)
     row = dpo.get_by_role("row", name=re.compile("Helper.*3 fois"))
     expect(row).to_contain_text("la fiche d'identité")
     row.get_by_text("Voir le détail").click()

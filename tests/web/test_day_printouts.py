@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from playwright.sync_api import expect
 
 from service.printing.signing import verify_signed
 from tests.printing.course import pdf_text
-from tests.web.conftest import Live, shot
+from tests.web.conftest import Live, eventually, reload_until, shot
 
 pytestmark = pytest.mark.usefixtures("browser")
 
@@ -48,17 +47,8 @@ def _visible(page: Any) -> str:
     return str(page.locator("main").inner_text())
 
 
-def _until_shown(page: Any, text: str, timeout: float = 20.0) -> None:
-    """The read models catch up within a moment: reload until the page shows ``text``."""
-    deadline = time.monotonic() + timeout
-    while text not in _visible(page):
-        assert time.monotonic() < deadline, _visible(page)
-        time.sleep(0.3)
-        page.reload()
-
-
 def test_a_trainer_prints_the_days_sheet_and_the_months_summary(open_as, live: Live) -> None:
-    cohort_id, _, file_number = _learner(live, "Yasmina", "El Idrissi")
+    cohort_id, person_id, file_number = _learner(live, "Yasmina", "El Idrissi")
     page = open_as("trainer")
     page.goto(live.url + f"/ui/cohorts/{cohort_id}/documents")
     expect(page.locator("h1")).to_have_text("Documents de la session")
@@ -66,7 +56,8 @@ def test_a_trainer_prints_the_days_sheet_and_the_months_summary(open_as, live: L
     assert "DigiLab impression" in shown and "Feuille de présence" in shown and "Relevé mensuel des présences" in shown
     assert not UUID_PATTERN.search(shown)
     shot(page, "printouts-documents")
-    time.sleep(1.0)  # the roster's read model: the sheet lists whoever it has reached
+    # The sheet lists whoever the roster's read model has reached.
+    eventually(lambda: person_id in live.api("trainer", "GET", f"/cohorts/{cohort_id}/roster").text)
     with page.expect_download() as sheet:
         page.get_by_role("button", name="Télécharger la feuille de présence").click()
     assert sheet.value.suggested_filename.startswith("feuille-presence-")
@@ -88,13 +79,13 @@ def test_a_trainer_issues_downloads_and_revokes_a_certificate_that_anyone_can_ch
     page = open_as("trainer")
     page.goto(live.url + f"/ui/people/{person_id}/certificates")
     expect(page.locator("h1")).to_have_text("Attestations")
-    _until_shown(page, "DigiLab impression")
+    reload_until(page, lambda: "DigiLab impression" in _visible(page))
     assert f"Oumar Ba · dossier n° {file_number}" in _visible(page)
     assert "Aucune attestation délivrée pour le moment." in _visible(page)
     page.get_by_label("Attestation de fréquentation").check()
     page.get_by_role("button", name="Délivrer l'attestation").click()
     expect(page.locator("#done")).to_contain_text("L'attestation est délivrée")
-    _until_shown(page, "Valable")
+    reload_until(page, lambda: "Valable" in _visible(page))
     shown = _visible(page)
     assert "Attestation de fréquentation" in shown and "DigiLab impression" in shown
     assert not UUID_PATTERN.search(shown)
@@ -117,7 +108,7 @@ def test_a_trainer_issues_downloads_and_revokes_a_certificate_that_anyone_can_ch
     page.get_by_label("Motif de la révocation").fill("Délivrée à la mauvaise personne")
     page.get_by_role("button", name="Révoquer l'attestation").click()
     expect(page.locator("#done")).to_contain_text("L'attestation est révoquée")
-    _until_shown(page, "Révoquée le")
+    reload_until(page, lambda: "Révoquée le" in _visible(page))
     shot(page, "printouts-certificate-revoked")
     anyone.reload()
     expect(anyone.locator("#verdict")).to_contain_text("Attestation révoquée : elle n'est plus valable.")

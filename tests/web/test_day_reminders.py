@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from service.words.formatting import CENTRE_TIME_ZONE
-from tests.web.conftest import Live, eventually, shot
+from tests.web.conftest import Live, eventually, reload_until, shot
 from tests.web.test_browser import _axe
 
 pytestmark = pytest.mark.usefixtures("browser")
@@ -73,11 +73,7 @@ def test_a_reminder_that_could_not_go_is_listed_by_name_and_sent_again(open_as, 
     page.get_by_role("link", name="Rappels non envoyés").click()
     page.wait_for_url("**/ui/reminders/failed")
 
-    def listed() -> bool:
-        page.reload()
-        return "Nadia Kaddouri" in _seen(page)
-
-    eventually(listed, timeout=30)
+    reload_until(page, lambda: "Nadia Kaddouri" in _seen(page))
     row = page.locator("tr", has_text="Nadia Kaddouri")
     text = row.inner_text()
     assert file_number in text and "Par e-mail" in text
