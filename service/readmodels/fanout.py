@@ -182,9 +182,13 @@ class LogFanout:
                 self._members.clear()
             return
         if self._reader is me:
-            for member in list(self._members.values()):
-                await member.queue.put(CAUGHT_UP)
+            # Done: whoever joins from now on starts a reader of its own (one joining while these
+            # were told would otherwise wait for ever).
+            members = list(self._members.values())
             self._members.clear()
+            self._reader = None
+            for member in members:
+                await member.queue.put(CAUGHT_UP)
 
     async def _stop_if(self) -> bool:
         if self._rebuild_requests is not None and self._members:

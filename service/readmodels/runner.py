@@ -79,8 +79,10 @@ class ProjectionRunner:
             p.name: frozenset(self._codec.topic_of_class(c) for c in p.handled_events()) for p in projections
         }
         self._reconnecting: set[str] = set()
-        # The one reader every running projection at the head shares (rebuilds and catch-ups read on their own).
+        # The one reader every running projection at the head shares; and the one those behind it
+        # share up to the head (after a restart, say), so that they too decode each event once.
         self._live = self._fanout(self.projections, tail=True)
+        self._behind = self._fanout(self.projections, tail=False)
 
     async def run_forever(self) -> None:
         """Keep every projection up to date until cancelled.
@@ -97,6 +99,7 @@ class ProjectionRunner:
                     group.create_task(self._own_and_run(projection))
         finally:
             await self._live.close()
+            await self._behind.close()
             self._pool = self._runtime.pool
             await own.close()
 
@@ -243,15 +246,25 @@ class ProjectionRunner:
     async def _tail(self, projection: Projection, cursor: LogCursor) -> LogCursor:
         """Apply the log from the shared reader, until a rebuild is requested.
 
-        A projection behind the shared reader (started late, or just rebuilt) first reads on its
-        own up to the head, then joins.
+        A projection behind the shared reader (started late, or just rebuilt) first reads up to the
+        head with the others behind (on its own if their reader is already past it), then joins.
         """
         while (member := self._live.join(projection.name, self._topics[projection.name], cursor)) is None:
-            cursor = await self._project(projection, projection.schema, cursor)
+            cursor = await self._catch_up_behind(projection, cursor)
         try:
             cursor, _ = await self._consume(projection, projection.schema, member, cursor)
         finally:
             self._live.leave(member)
+        return cursor
+
+    async def _catch_up_behind(self, projection: Projection, cursor: LogCursor) -> LogCursor:
+        member = self._behind.join(projection.name, self._topics[projection.name], cursor)
+        if member is None:
+            return await self._project(projection, projection.schema, cursor)
+        try:
+            cursor, _ = await self._consume(projection, projection.schema, member, cursor)
+        finally:
+            self._behind.leave(member)
         return cursor
 
     async def _project(self, projection: Projection, schema: str, cursor: LogCursor) -> LogCursor:

@@ -9,6 +9,7 @@ from domain.case import Case
 from projections.base import Db, Envelope, Projection, handles
 from service.readmodels.registry import all_projections
 from service.readmodels.runner import ProjectionRunner
+from service.storage.eventstore.records import LOG_START
 from tests.projections.scenario import build
 from tests.projections.test_runner import checksum, many_events
 
@@ -147,3 +148,26 @@ async def _at(runtime, head: int) -> bool:
         caseload = await db.fetchval("SELECT position FROM rm_caseload.tracking")
         board = await db.fetchval("SELECT position FROM rm_board.tracking")
     return caseload == head and board == head
+
+
+async def test_projections_behind_the_live_reader_catch_up_together_on_one_reader(runtime, repository) -> None:
+    """After a restart, say: those behind share a reader up to the head, each event decoded once."""
+    await many_events(repository, 20)
+    await build(repository)
+    projections = {p.name: p for p in await all_projections(runtime.keys)}
+    runner = ProjectionRunner(runtime, [projections["case_file"], projections["caseload"]], batch_size=50)
+    decodes = _count_decodes(runner)
+    reached = await asyncio.gather(
+        *(runner._catch_up_behind(projections[name], LOG_START) for name in ("case_file", "caseload"))
+    )
+    async with runtime.pool.acquire() as db:
+        handled = await db.fetchval(
+            "SELECT count(*) FROM events WHERE topic = ANY($1)", list(frozenset().union(*runner._topics.values()))
+        )
+        head = await db.fetchval("SELECT max(position) FROM events")
+    assert decodes[0] == handled, "the two read the log each on their own"
+    assert [cursor.position for cursor in reached] == [head, head]
+    together = {name: await checksum(runtime, projections[name].schema) for name in ("case_file", "caseload")}
+    for name in together:
+        await ProjectionRunner(runtime, [projections[name]]).rebuild(name)
+        assert await checksum(runtime, projections[name].schema) == together[name], name
