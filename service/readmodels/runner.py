@@ -1,8 +1,9 @@
 """Runs projections: each applies the log in order and commits its writes with its position.
 
 One reader of the log (``fanout.LogFanout``) reads, decrypts and decodes each event once for
-every projection at the head; one behind (started late, just rebuilt) reads on its own up to
-the head, then joins it, and ``rebuild_all`` rebuilds several from one reader of their own.
+every projection at the head; those behind it (started late, taken over from another worker,
+just rebuilt) read up to the head together on a second one, then join it; and ``rebuild_all``
+rebuilds several from one reader of their own.
 Every projection keeps its own position and its own transaction per batch: a failure stops
 that one, records where and why (position and event type, never personal data) and leaves
 the others going. An
