@@ -15,7 +15,7 @@ from uuid import UUID
 
 from service.documents import store as documents
 from service.readmodels.registry import PROJECTION_SCHEMAS
-from service.storage.database import Connection
+from service.storage.database import Connection, crossing_retried
 
 _SCHEMA_TO_PROJECTION = {schema: name for name, schema in PROJECTION_SCHEMAS.items()}
 
@@ -44,10 +44,18 @@ async def count_rows(db: Connection, person_id: UUID) -> dict[str, int]:
 
 
 async def purge(db: Connection, person_ids: Sequence[UUID]) -> int:
-    """Delete every read-model row and idempotency record about these people. Returns rows deleted."""
+    """Delete every read-model row and idempotency record about these people. Returns rows deleted.
+
+    A projection's batch may be writing the same rows meanwhile, in another order: a deadlock
+    PostgreSQL breaks is a transaction to do again, not an erasure that failed.
+    """
     ids = list(person_ids)
     if not ids:
         return 0
+    return await crossing_retried(lambda: _purge(db, ids))
+
+
+async def _purge(db: Connection, ids: list[UUID]) -> int:
     deleted = 0
     async with db.transaction():
         for schema, table in await _person_tables(db):

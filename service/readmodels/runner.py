@@ -38,7 +38,15 @@ from service.readmodels.fanout import (
     decode_batch,
 )
 from service.storage.codec import EventCodec
-from service.storage.database import LOST_CONNECTION, Backoff, Connection, close_quietly, create_pool, until_lost
+from service.storage.database import (
+    LOST_CONNECTION,
+    Backoff,
+    Connection,
+    close_quietly,
+    create_pool,
+    crossing_retried,
+    until_lost,
+)
 from service.storage.eventstore.records import LOG_START, LogCursor, RecordedEvent
 from service.storage.runtime import Runtime
 
@@ -323,7 +331,8 @@ class ProjectionRunner:
                 await self._set_status(projection.name, "failed", str(failure))
                 raise failure from None
         try:
-            await _uncancelled(self._apply(projection, schema, envelopes, first, last))
+            # A batch that crossed another transaction (an erasure purging the same rows) is applied again.
+            await crossing_retried(lambda: _uncancelled(self._apply(projection, schema, envelopes, first, last)))
         except RETRIED:
             raise  # not the events' fault: the batch is applied again once the database is back
         except Exception:

@@ -13,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TypeVar
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from service.settings import Settings
 from service.storage import embedded_pg
+
+T = TypeVar("T")
 
 # What a function that runs SQL accepts: a plain connection or one borrowed from the pool.
 Connection = asyncpg.Connection | PoolConnectionProxy
@@ -71,6 +74,21 @@ LOST_CONNECTION: tuple[type[Exception], ...] = (
     OSError,  # refused, reset, no socket (FileNotFoundError), timed out
 )
 """What a lost or unreachable database raises: the work that met it is tried again, never given up."""
+
+
+CROSSED: tuple[type[Exception], ...] = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
+"""Two transactions crossed (PostgreSQL rolled one back to break a deadlock): nobody's fault, done again."""
+
+
+async def crossing_retried(work: Callable[[], Awaitable[T]], *, attempts: int = 5) -> T:
+    """``work`` (a whole transaction), done again after a short jittered wait when it meets ``CROSSED``."""
+    backoff = Backoff(first=0.02, cap=0.5)
+    for _ in range(attempts - 1):
+        try:
+            return await work()
+        except CROSSED:
+            await asyncio.sleep(backoff.next())
+    return await work()
 
 
 class Backoff:
