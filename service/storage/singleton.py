@@ -41,6 +41,10 @@ async def run_alone(
             while not await holder.fetchval("SELECT pg_try_advisory_lock($1)", lock):  # noqa: ASYNC110
                 await asyncio.sleep(look_every)
             backoff.reset()
+            # The lock came free: its last holder's connection ended, and that holder stops once it
+            # notices (at once for a closed connection, by its next ping otherwise). Its work and
+            # ours must not overlap: wait one ping interval before starting.
+            await asyncio.sleep(ping_every)
             if await _until_done_or_lost(holder, work, ping_every):
                 return
         except LOST_CONNECTION:
