@@ -149,8 +149,26 @@ async def _upload(
     return _uploaded(outcome, location)
 
 
-def _gone(error: DocumentGoneError) -> Response[Any]:
-    return problem(410, "erased", "Erased", str(error))
+async def _download(
+    ctx: ApplicationContext,
+    actor: Actor,
+    document_id: UUID,
+    version: int,
+    purpose: ReadPurpose,
+    break_glass_reason: str | None = None,
+    *,
+    case_id: UUID | None = None,
+    person_id: UUID | None = None,
+) -> Response[Any]:
+    """One version's file, as stored (its own media type), on the case or the person it is filed
+    on; 410 once the person is erased."""
+    try:
+        content = await views.document_content(
+            ctx, actor, document_id, version, purpose, break_glass_reason, case_id=case_id, person_id=person_id
+        )
+    except DocumentGoneError as error:
+        return problem(410, "erased", "Erased", str(error))
+    return document_file(content, str(content.document.kind))
 
 
 class BreakGlass(Body, frozen=True):
@@ -213,11 +231,7 @@ async def case_document_content(
     purpose: FromQuery[ReadPurpose] = ReadPurpose.FOLLOW_UP,
 ) -> Response[Any]:
     """The file of one version, as stored (its own media type); 410 once the person is erased."""
-    try:
-        content = await views.document_content(ctx, actor, document_id, version, purpose, case_id=case_id)
-    except DocumentGoneError as error:
-        return _gone(error)
-    return document_file(content, str(content.document.kind))
+    return await _download(ctx, actor, document_id, version, purpose, case_id=case_id)
 
 
 @post(
@@ -234,13 +248,7 @@ async def case_document_break_glass(
     actor: NamedDependency[Actor],
 ) -> Response[Any]:
     """The file, outside one's caseload: the reason is recorded and flagged for the DPO."""
-    try:
-        content = await views.document_content(
-            ctx, actor, document_id, version, data.purpose, data.reason, case_id=case_id
-        )
-    except DocumentGoneError as error:
-        return _gone(error)
-    return document_file(content, str(content.document.kind))
+    return await _download(ctx, actor, document_id, version, data.purpose, data.reason, case_id=case_id)
 
 
 # --- a person's identity papers ---------------------------------------------------------------
@@ -296,11 +304,7 @@ async def person_document_content(
     purpose: FromQuery[ReadPurpose] = ReadPurpose.FOLLOW_UP,
 ) -> Response[Any]:
     """The file of one version of an identity paper; 410 once the person is erased."""
-    try:
-        content = await views.document_content(ctx, actor, document_id, version, purpose, person_id=person_id)
-    except DocumentGoneError as error:
-        return _gone(error)
-    return document_file(content, str(content.document.kind))
+    return await _download(ctx, actor, document_id, version, purpose, person_id=person_id)
 
 
 # --- the DPO's export with the files -----------------------------------------------------------
