@@ -26,7 +26,9 @@ The service still records which consent a shared view relied on.
 """
 
 import enum
-from collections.abc import Callable, Iterable
+import functools
+import types
+from collections.abc import Callable, Iterable, Mapping
 
 import msgspec
 
@@ -189,10 +191,27 @@ def _merge(grants: list[Grant]) -> Grant:
     )
 
 
-def access(roles: Iterable[Role], relation: Relation) -> dict[Category, Grant]:
+def access(roles: Iterable[Role], relation: Relation) -> Mapping[Category, Grant]:
     """What these roles may read and write about one person, per category."""
-    per_role = [_ROLE_GRANTS[Role(role)](relation) for role in set(roles)]
-    return {category: _merge([grants.get(category, NONE) for grants in per_role]) for category in Category}
+    return _access(frozenset(Role(role) for role in roles), _shape(relation))
+
+
+def _shape(relation: Relation) -> Relation:
+    """The relation as the grants see it: whether there is a reason, never its words.
+
+    Every command and read asks ``access``; its answer depends on a handful of booleans, so it is
+    computed once per combination (``_access``) and the reason's text never enters that cache.
+    """
+    if relation.break_glass_reason is None:
+        return relation
+    return msgspec.structs.replace(relation, break_glass_reason="yes" if relation.has_break_glass_reason else None)
+
+
+@functools.cache
+def _access(roles: frozenset[Role], relation: Relation) -> Mapping[Category, Grant]:
+    per_role = [_ROLE_GRANTS[role](relation) for role in roles]
+    grants = {category: _merge([grants.get(category, NONE) for grants in per_role]) for category in Category}
+    return types.MappingProxyType(grants)  # shared by every caller: read-only
 
 
 def may_read(

@@ -12,7 +12,7 @@ DPO. An erased person's views all answer 410 Gone, naming the erasure receipt.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID, uuid4
@@ -40,7 +40,7 @@ class ReadPurpose(enum.StrEnum):
 @dataclass(frozen=True)
 class ReadGrant:
     person_id: UUID
-    grants: dict[Category, Grant]
+    grants: Mapping[Category, Grant]
     basis: str
     break_glass: bool
 
@@ -63,7 +63,7 @@ async def open_for_reading(
     needs: Category = Category.IDENTITY,
     break_glass_reason: str | None = None,
     enrolling_in: UUID | None = None,
-    view_shown: Callable[[dict[Category, Grant]], str] | None = None,
+    view_shown: Callable[[Mapping[Category, Grant]], str] | None = None,
 ) -> ReadGrant:
     """Authorise one view of one person (``needs`` must be readable) and record the access.
 

@@ -10,6 +10,7 @@ The access event names what was shown (``person_card`` or ``person_card_course``
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from uuid import UUID
 
@@ -129,7 +130,7 @@ def consents_shown(grant: Grant) -> frozenset[Purpose]:
     return frozenset()
 
 
-def card_view(grants: dict[Category, Grant]) -> str:
+def card_view(grants: Mapping[Category, Grant]) -> str:
     """The view recorded in the access log: the whole card, or the card a course needs."""
     whole = identity_shown(grants[Category.IDENTITY]) is Scope.ALL
     return (
@@ -139,7 +140,7 @@ def card_view(grants: dict[Category, Grant]) -> str:
     )
 
 
-def shaped(listing: Listing, grants: dict[Category, Grant], consents: ConsentRecord, today: date) -> PersonCard:
+def shaped(listing: Listing, grants: Mapping[Category, Grant], consents: ConsentRecord, today: date) -> PersonCard:
     """The card as the grants allow it: the identity in full or for a course, and the consents allowed."""
     card = (
         PersonCard.of(listing)
