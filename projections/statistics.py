@@ -350,4 +350,3 @@ def _months(first: date, last: date) -> list[date]:
 
 def _period(at: datetime) -> date:
     return date(at.year, at.month, 1)
-

@@ -15,7 +15,7 @@ from typing import Any
 from litestar import Litestar, Request, Response
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import MutableScopeHeaders
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.middleware import DefineMiddleware
 from litestar.types import Message, Scope
@@ -80,8 +80,8 @@ def create_app(
     """
     http_metrics = HttpMetrics()
 
-    def _http_metrics() -> HttpMetrics:
-        return http_metrics
+    def _http_metrics(services: NamedDependency[Services]) -> HttpMetrics:
+        return http_metrics  # after ``services``: one chain of dependencies (``service.http.deps``)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

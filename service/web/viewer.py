@@ -18,11 +18,12 @@ from uuid import UUID
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.response import Template
 from litestar.types import Guard
 
 from domain.policy import Role
+from service.application.context import ApplicationContext
 from service.http.deps import Services, services_of
 from service.http.guards import requires
 from service.http.problems import CsrfError
@@ -107,15 +108,24 @@ def pages_for(*roles: Role) -> list[Guard]:
     return [requires(*roles, who=_principal)]
 
 
-async def _viewer(request: Request[Any, Any, Any]) -> Viewer:
+async def _viewer(services: NamedDependency[Services], request: Request[Any, Any, Any]) -> Viewer:
     return await viewer_of(request)
 
 
-async def _form(request: Request[Any, Any, Any]) -> Form:
+def _page_principal(viewer: NamedDependency[Viewer]) -> Principal:
+    return viewer.principal
+
+
+async def _form(ctx: NamedDependency[ApplicationContext], request: Request[Any, Any, Any]) -> Form:
     return await form_of(request)
 
 
-VIEWER = {"viewer": Provide(_viewer), "principal": Provide(_principal), "form": Provide(_form)}
+# One chain, as the API's (``service.http.deps``): services, viewer, principal, actor, ctx, form.
+VIEWER = {
+    "viewer": Provide(_viewer),
+    "principal": Provide(_page_principal, sync_to_thread=False),
+    "form": Provide(_form),
+}
 """The pages' dependencies: who is looking (so ``actor`` is the page's signed-in staff member) and the posted form."""
 
 

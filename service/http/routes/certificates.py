@@ -163,14 +163,14 @@ async def revoke(
 
 
 @get("/")
-async def verify(certificate_id: FromPath[UUID], ctx: NamedDependency[ApplicationContext]) -> Verification:
+async def verify(certificate_id: FromPath[UUID], services: NamedDependency[Services]) -> Verification:
     """Public, no sign-in: whether a certificate id is genuine and valid, revoked, no longer held, or unknown.
 
     Never personal data: only the kind, the day of issue (and of revocation) and the digest of the
     signed facts, to compare with the one printed on the certificate. ``no_longer_held``: the
     certificate was issued, then its holder's data were erased.
     """
-    return await application.verification(ctx, certificate_id)
+    return await application.verification(services.context(), certificate_id)  # ``ctx`` is a signed-in caller's
 
 
 ROUTES = [
