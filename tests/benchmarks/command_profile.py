@@ -19,6 +19,7 @@ import json
 import os
 import pstats
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -106,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.command_profile", description=__doc__)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--cases", type=int, default=50)
+    parser.add_argument("--keep", type=Path, help="copy the server's cProfile file here, for pstats")
     args = parser.parse_args(argv)
     with environment.bench_database() as (url, where), tempfile.TemporaryDirectory(prefix="suivi-prof-") as logs:
         print(f"- {where}")
@@ -119,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         finally:
             del os.environ[http_load.PROFILE_ENV]
         _print(target, sent)
+        if args.keep:
+            shutil.copyfile(str(target) + ".prof", args.keep)
 
 
 async def _load(base: str, args: argparse.Namespace) -> int:
