@@ -23,6 +23,7 @@ from service.application.context import ApplicationContext
 from service.background import background_work
 from service.cli import certificates as certificate_commands
 from service.cli import gdpr as gdpr_commands
+from service.cli.collector import tune_collector
 from service.cli.demo import DEMO_STAFF, load_demo
 from service.gdpr.retention import RetentionPolicy
 from service.gdpr.tools import ErasureTools
@@ -122,13 +123,15 @@ def _http_process_app(*, projections: bool) -> Litestar:
         run_retention_daily=settings.retention_daily,
         settings=settings,
     )
-    return create_app(
+    app = create_app(
         factory,
         gdpr=gdpr,
         run_projections=projections,
         secure_cookies=settings.secure_cookies,
         session_idle=timedelta(minutes=settings.session_idle_minutes),
     )
+    tune_collector()
+    return app
 
 
 async def run(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -268,6 +271,7 @@ async def _worker_command(settings: Settings, url: str) -> int:
         print("suivi: worker running; stop it with Ctrl-C")
         runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
         besides = background_work(runtime, settings, lambda: datetime.now(UTC))
+        tune_collector()
         await asyncio.gather(runner.run_forever(), *(work() for _, work in besides))
     return 0
 

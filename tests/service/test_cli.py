@@ -108,3 +108,19 @@ def test_staff_add_creates_the_first_admin_from_the_command_line(database_url: s
     assert "created admin (admin)" in result.stdout
     again = suivi(*add_admin, env=env, input="a long enough password\n")
     assert again.returncode == 2 and "user name is taken" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_an_http_process_is_built_with_its_startup_objects_frozen_and_a_larger_young_generation() -> None:
+    """What ``suivi serve`` builds, the collector no longer walks: ``service/cli/collector.py``."""
+    import gc
+
+    from service.cli.collector import YOUNG_GENERATION, tune_collector
+
+    before = gc.get_threshold()
+    try:
+        tune_collector()
+        assert gc.get_threshold()[0] == YOUNG_GENERATION
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
