@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -34,6 +35,7 @@ from typing import Any
 import httpx
 
 from domain.policy import Role
+from service.cli.collector import tune_collector
 from service.staff.accounts import StaffAccounts
 from service.storage.keys.master_key import MasterKey
 from service.storage.runtime import open_runtime
@@ -139,7 +141,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         with server("trivial", "", master, Path(logs)) as trivial:
             with server("suivi", url, master, Path(logs)) as suivi:
                 print(f"- uvicorn {_uvicorn_facts()}; server processes: suivi on {suivi}, trivial on {trivial}\n")
-                token, paths = asyncio.run(_run(suivi, trivial, args))
+                token, paths = asyncio.run(_setup(suivi, args))
+                print("# One process: HTTP and the projections (`suivi serve`)\n")
+                together = "the server's projections run in the same process"
+                asyncio.run(_run(suivi, trivial, token, paths, args, together))
+            _print_collections(Path(logs), "suivi")
+            with server("worker", url, master, Path(logs)), server("suivi-http", url, master, Path(logs)) as apart:
+                print("\n# Two processes: HTTP without projections (`--no-projections`), and `suivi worker`\n")
+                layout = "the HTTP process runs no projection; a second process keeps them all, as `suivi worker`"
+                asyncio.run(_run(apart, trivial, token, paths, args, layout))
+            _print_collections(Path(logs), "suivi-http")
+            _print_collections(Path(logs), "worker")
             counts = [int(n) for n in args.processes.split(",") if n.strip()]
             if counts:
                 _scaling(url, master, Path(logs), trivial, token, paths, counts, args)
@@ -156,7 +168,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--reps", type=int, default=3, help="closed-loop windows per app; medians shown (default 3)")
     parser.add_argument("--rate", type=int, default=300, help="requests/s of the fixed-rate run (default 300)")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the fixed-rate run (default 15)")
-    parser.add_argument("--serve", choices=["suivi", "trivial"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["suivi", "suivi-http", "worker", "trivial"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -181,6 +193,8 @@ def _serve(kind: str, port: int, workers: int) -> None:
         from tests.benchmarks.command_profile import install_counter
 
         install_counter(Path(os.environ[PROFILE_ENV]))
+    if kind != "trivial":
+        _record_collections(Path(os.environ["SUIVI_BENCH_LOGS"]) / f"gc-{kind}.json")
     if workers > 1:
         config = uvicorn.Config(
             "tests.benchmarks.http_load:suivi_app",
@@ -193,9 +207,45 @@ def _serve(kind: str, port: int, workers: int) -> None:
         )
         Multiprocess(config, sockets=[config.bind_socket()]).run()
         return
-    app = trivial_app() if kind == "trivial" else suivi_app()
+    if kind == "worker":
+        asyncio.run(_keep_projections())
+        return
+    app = trivial_app() if kind == "trivial" else suivi_app(run_projections=kind == "suivi")
     config = uvicorn.Config(app, host=HOST, port=port, log_config=None, access_log=False)
     uvicorn.Server(config).run()
+
+
+def _record_collections(path: Path) -> None:
+    """In a server process: the garbage collector's pauses, by generation, written to ``path`` at exit."""
+    import atexit
+    import gc
+
+    began: list[float] = [0.0]
+    pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+
+    def timed(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            began[0] = time.perf_counter()
+        else:
+            pauses[info["generation"]].append((time.perf_counter() - began[0]) * 1000)
+
+    gc.callbacks.append(timed)
+    atexit.register(lambda: path.write_text(json.dumps(pauses)))
+    # uvicorn re-raises the SIGTERM it caught once it has shut down; exit through Python, so atexit runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+
+def _print_collections(logs: Path, kind: str) -> None:
+    path = logs / f"gc-{kind}.json"
+    if not path.exists():
+        return
+    pauses = {int(g): ms for g, ms in json.loads(path.read_text()).items()}
+    full = sorted(pauses[2])
+    print(
+        f"\nThe {kind} process's garbage collector (`service/cli/collector.py`), over the whole run: "
+        f"{sum(len(ms) for ms in pauses.values())} collections, {sum(map(sum, pauses.values())):,.0f} ms in all; "
+        f"{len(full)} full, the longest {full[-1] if full else 0:.0f} ms."
+    )
 
 
 def trivial_app() -> Any:
@@ -208,7 +258,7 @@ def trivial_app() -> Any:
     return Litestar([ping], logging_config=None)
 
 
-def suivi_app() -> Any:
+def suivi_app(run_projections: bool = True) -> Any:
     """The service as one HTTP process of ``suivi serve`` builds it, on the bench database (from the environment)."""
     from service.app import Gdpr, create_app
     from service.gdpr.retention import RetentionPolicy
@@ -223,13 +273,27 @@ def suivi_app() -> Any:
 
     ledger = ErasureLedgerFile(Path(os.environ["SUIVI_BENCH_LOGS"]) / "erasures.jsonl")
     gdpr = Gdpr(ErasureTools(ErasureSigner.from_master_key(master), ledger), RetentionPolicy())
-    return create_app(
+    app = create_app(
         partial(open_runtime, url, master),
         gdpr=gdpr,
-        run_projections=True,
+        run_projections=run_projections,
         secure_cookies=False,
         sign_in_delay=no_wait,
     )
+    tune_collector()  # as ``suivi serve`` does
+    return app
+
+
+async def _keep_projections() -> None:
+    """As ``suivi worker``: every projection kept up to date, in this process alone (no HTTP)."""
+    from service.readmodels.registry import all_projections
+    from service.readmodels.runner import ProjectionRunner
+
+    url, master = os.environ["SUIVI_BENCH_URL"], MasterKey.from_hex(os.environ[_MASTER_ENV], source="the bench")
+    async with open_runtime(url, master) as runtime:
+        runner = ProjectionRunner(runtime, await all_projections(runtime.keys))
+        tune_collector()  # as ``suivi worker`` does
+        await runner.run_forever()
 
 
 def _free_port() -> int:
@@ -250,7 +314,12 @@ def server(kind: str, url: str, master: MasterKey, logs: Path, workers: int = 1)
     SERVER_PIDS.append(process.pid)
     base = f"http://{HOST}:{port}"
     try:
-        _wait_until_up(base, "/ping" if kind == "trivial" else "/health", process, log)
+        if kind == "worker":  # no HTTP to ask: alive after its start is enough (it catches up in the warm-up)
+            time.sleep(2)
+            if process.poll() is not None:
+                raise RuntimeError(f"the worker stopped:\n{log.read_text()[-3000:]}")
+        else:
+            _wait_until_up(base, "/ping" if kind == "trivial" else "/health", process, log)
         yield base
     finally:
         process.terminate()
@@ -300,11 +369,15 @@ def _now() -> datetime:
 # --- the load --------------------------------------------------------------------------------------------
 
 
-async def _run(suivi: str, trivial: str, args: argparse.Namespace) -> tuple[str, list[str]]:
+async def _setup(suivi: str, args: argparse.Namespace) -> tuple[str, list[str]]:
+    """A bearer token, and the note paths of ``args.cases`` open cases (not timed)."""
     async with httpx.AsyncClient(base_url=suivi, timeout=30) as client:
         token = await sign_in(client)
         cases = await open_cases(client, args.cases)
-    paths = [f"/cases/{case}/notes" for case in cases]
+    return token, [f"/cases/{case}/notes" for case in cases]
+
+
+async def _run(suivi: str, trivial: str, token: str, paths: list[str], args: argparse.Namespace, layout: str) -> None:
     note = _note_request(paths)
 
     connections = max(args.concurrency, 64)
@@ -324,8 +397,7 @@ async def _run(suivi: str, trivial: str, args: argparse.Namespace) -> tuple[str,
             for name in names[rep % 2 :] + names[: rep % 2]:  # alternate who goes first
                 closed[name].append(await _closed_loop(*runs[name], args.concurrency, args.window))
         fixed = {name: await _fixed_rate(*runs[name], args.rate, args.seconds) for name in runs}
-    _print(closed, fixed, args, len(cases))
-    return token, paths
+    _print(closed, fixed, args, len(paths), layout)
 
 
 def _note_request(paths: list[str]) -> Request:
@@ -492,6 +564,7 @@ def _print(
     fixed: dict[str, tuple[float, list[float], int]],
     args: argparse.Namespace,
     cases: int,
+    layout: str,
 ) -> None:
     names = list(closed)
     baseline_rates = [r for r, _, _ in closed[names[0]]]
@@ -500,7 +573,7 @@ def _print(
         f"{args.concurrency} requests in flight from one client process (asyncio, keep-alive connections), "
         f"{args.reps} windows of {args.window:g} s per app, alternating; medians. The command adds a note "
         f"(Idempotency-Key, ~80 characters) to one of {cases} open cases in turn: it loads the case, decides, "
-        "appends (encrypted) and answers; the server's projections run in the same process. The baseline is "
+        f"appends (encrypted) and answers; {layout}. The baseline is "
         "a one-handler Litestar app under the same uvicorn.\n"
     )
     rows = []
