@@ -24,6 +24,7 @@ from domain.base import SuiviAggregate
 from service.storage.codec import EventCodec
 from service.storage.eventstore.records import AppendResult, ConcurrencyError, NewEvent
 from service.storage.eventstore.store import PostgresEventStore
+from service.storage.recent_aggregates import Encoded, Recent
 
 A = TypeVar("A", bound=SuiviAggregate)
 
@@ -107,23 +108,21 @@ class Repository:
                 self.store.recent.discard(aggregate_id)
                 return None
         self._from_memory[aggregate_id] = recent.version
-        return recent.fold()
+        return recent.fold(self.codec, aggregate_id)
 
     async def _read(self, kind: str, aggregate_id: UUID) -> Any:
         recorded = await self.store.read_stream(aggregate_id)
         if not recorded:
             raise AggregateNotFoundError(kind, aggregate_id)
-        events = []
+        encoded: list[Encoded] = []
         for event in recorded:
             if event.payload is None:
                 raise AggregateErasedError(aggregate_id)
-            events.append(self.codec.decode(event.topic, event.payload, event.stream_id, event.version))
-        aggregate = None
-        for decoded in events:
-            aggregate = decoded.mutate(aggregate)
+            encoded.append((event.topic, event.payload, event.version))
         self._from_memory.pop(aggregate_id, None)
-        self.store.recent.put(aggregate_id, events, frozenset(e.subject_id for e in recorded if e.subject_id))
-        return aggregate
+        subjects = frozenset(e.subject_id for e in recorded if e.subject_id)
+        self.store.recent.put(aggregate_id, encoded, subjects)
+        return Recent(encoded[-1][2], tuple(encoded), subjects).fold(self.codec, aggregate_id)
 
     async def save(
         self,
@@ -171,12 +170,12 @@ class Repository:
             self._from_memory.pop(event.stream_id, None)
 
     def _remember(self, new_events: list[NewEvent]) -> None:
-        """Each stream as the database now has it, decoded from what was written (as a load would)."""
+        """Each stream as the database now has it: what was written, encoded as a load reads it."""
         by_stream: dict[UUID, list[NewEvent]] = {}
         for event in new_events:
             by_stream.setdefault(event.stream_id, []).append(event)
         for stream_id, written in by_stream.items():
-            decoded = [self.codec.decode(e.topic, e.payload, e.stream_id, e.version) for e in written]
+            encoded = [(e.topic, e.payload, e.version) for e in written]
             subjects = frozenset(e.subject_id for e in written if e.subject_id)
-            self.store.recent.extend(stream_id, written[0].version - 1, decoded, subjects)
+            self.store.recent.extend(stream_id, written[0].version - 1, encoded, subjects)
             self._from_memory.pop(stream_id, None)
