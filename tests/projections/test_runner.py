@@ -221,3 +221,32 @@ async def test_a_rebuild_asked_of_the_running_worker_is_done_and_tailing_goes_on
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+class _CommitWatcher(Projection):
+    """Notes how each batch's transaction is set to commit."""
+
+    name = "commit_watcher"
+    schema = "rm_case_file"
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    @handles(Case.NoteAdded)
+    async def _watch(self, db: Db, envelope: Envelope) -> None:
+        self.seen.append(await db.fetchval("SELECT current_setting('synchronous_commit')"))
+
+
+async def test_a_projection_commits_without_waiting_for_the_disk_and_the_commands_still_do(runtime, repository) -> None:
+    """Its rows and its position commit together, so a lost last batch is applied again from the log."""
+    await build(repository)
+    async with runtime.pool.acquire() as db:  # the test clusters commit asynchronously: as production, here
+        await db.execute(
+            "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit TO on', current_database()); END $$"
+        )
+    await runtime.pool.expire_connections()
+    watcher = _CommitWatcher()
+    await ProjectionRunner(runtime, [watcher]).catch_up(watcher.name)
+    assert watcher.seen and set(watcher.seen) == {"off"}
+    async with runtime.pool.acquire() as db:
+        assert await db.fetchval("SELECT current_setting('synchronous_commit')") == "on"
